@@ -1,0 +1,183 @@
+"""The ``talentkg`` command: validate the data, serve it, query it, export it, describe it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from talentkg import __version__
+from talentkg.config import Config, load_config
+from talentkg.errors import LoadError, ValidationFailed
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+GRAPH_ALIASES = {
+    "data": "https://w3id.org/talentkg/graph/data",
+    "ontology": "https://w3id.org/talentkg/graph/ontology",
+    "shapes": "https://w3id.org/talentkg/graph/shapes",
+    "wikidata": "https://w3id.org/talentkg/graph/wikidata",
+}
+
+
+def _progress(message: str) -> None:
+    click.secho(f"· {message}", err=True, fg="bright_black")
+
+
+def _config(ctx: click.Context, **overrides: Any) -> Config:
+    base: Config = ctx.obj["config"]
+    return base.with_overrides(**overrides)
+
+
+def _fail_unreadable(exc: LoadError) -> NoReturn:
+    click.secho(f"cannot read the input:\n{exc.message}", err=True, fg="red")
+    sys.exit(EXIT_UNREADABLE)
+
+
+def _fail_invalid(report: Any) -> NoReturn:
+    click.secho(report.render(), err=True, fg="red")
+    click.secho("The data does not conform; nothing was loaded.", err=True, fg="red")
+    sys.exit(EXIT_INVALID)
+
+
+def open_store(config: Config, *, quiet: bool = False) -> Any:
+    """The configured store with validated data, or exit with the validation report."""
+    from talentkg.store import open_store as _open
+
+    try:
+        return _open(config, progress=None if quiet else _progress)
+    except LoadError as exc:
+        _fail_unreadable(exc)
+    except ValidationFailed as exc:
+        _fail_invalid(exc.report)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="talentkg")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder holding ontology/, data/ and shapes/ (default: the bundled data).")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """talentkg: the knowledge graph of programmes that bring digital talent into public administrations."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = load_config({"root": root})
+
+
+@main.command()
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Also validate this Turtle file (or folder) as if it were part of data/.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def validate(ctx: click.Context, extra: tuple[Path, ...], fmt: str) -> None:
+    """Validate ontology and data with the SHACL shapes; exit 0 conforms, 1 violations, 2 unreadable."""
+    from talentkg.pipeline import load_and_validate
+
+    config = _config(ctx, extra_data=tuple(extra) or None)
+    try:
+        _loaded, report = load_and_validate(config, progress=_progress if fmt == "text" else None)
+    except LoadError as exc:
+        if fmt == "json":
+            import json
+
+            click.echo(json.dumps({"conforms": False, "unreadable": exc.message, "path": exc.path,
+                                   "line": exc.line, "column": exc.column}, ensure_ascii=False))
+            sys.exit(EXIT_UNREADABLE)
+        _fail_unreadable(exc)
+    if fmt == "json":
+        click.echo(report.to_json())
+    elif report.conforms:
+        click.secho(report.render(), fg="green")
+    else:
+        click.secho(report.render(), fg="red")
+    sys.exit(EXIT_OK if report.conforms else EXIT_INVALID)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
+              help="Keep the store on disk at PATH (reopened without reloading when the data is unchanged).")
+@click.option("--dev", is_flag=True, help="Use Flask's development server (one process, auto-reload off).")
+@click.option("--workers", type=int, default=None, help="Web worker processes.")
+@click.option("--threads", type=int, default=None, help="Threads per web worker.")
+@click.option("--executors", type=int, default=None, help="Query evaluation processes per web worker.")
+@click.option("--timeout", "query_timeout", type=float, default=None, help="Query time limit in seconds.")
+@click.option("--offline", is_flag=True, help="Map Wikidata's endpoint to nothing: SERVICE calls are refused.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, dev: bool, workers: int | None,
+          threads: int | None, executors: int | None, query_timeout: float | None, offline: bool) -> None:
+    """Serve the SPARQL endpoint, saved queries and linked-data pages; refuses invalid data."""
+    config = _config(ctx, store_path=store_path, web_workers=workers, web_threads=threads,
+                     executors=executors, query_timeout=query_timeout,
+                     service_allowlist=() if offline else None)
+    store = open_store(config)
+    click.secho(f"· data version {store.info.version}: {store.triple_count()} triples", err=True, fg="bright_black")
+    from talentkg.server import run
+
+    run(config, store, host=host, port=port, dev=dev)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--file", "-f", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml", "trig"]))
+@click.pass_context
+def query(ctx: click.Context, query: str | None, query_file: Any, fmt: str) -> None:
+    """Run a SPARQL query (a string or --file) on the data and print the result."""
+    from talentkg.errors import TalentKGError
+    from talentkg.sparql.execution import run_local
+
+    text = query_file.read() if query_file else query
+    if not text:
+        raise click.UsageError("give a query string or --file")
+    store = open_store(_config(ctx), quiet=True)
+    try:
+        click.echo(run_local(store, text, fmt), nl=False)
+    except TalentKGError as exc:
+        click.secho(f"error: {exc.message}", err=True, fg="red")
+        sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@click.option("--format", "fmt", default="turtle", show_default=True,
+              type=click.Choice(["turtle", "ntriples", "nquads", "jsonld", "trig", "rdfxml"]))
+@click.option("--graph", type=click.Choice(sorted(GRAPH_ALIASES)), default=None,
+              help="Only this named graph (default: everything; TriG/N-Quads keep the graph names).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, graph: str | None, output: Path | None) -> None:
+    """Export the validated graph as Turtle, N-Triples, N-Quads, JSON-LD, TriG or RDF/XML."""
+    store = open_store(_config(ctx), quiet=True)
+    data = store.export(fmt, GRAPH_ALIASES.get(graph) if graph else None)
+    if output:
+        output.write_bytes(data)
+        click.secho(f"· wrote {len(data)} bytes to {output}", err=True, fg="bright_black")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Triples per named graph and instances per class."""
+    store = open_store(_config(ctx), quiet=True)
+    graphs, classes = store.triples_per_graph(), store.instances_per_class()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"version": store.info.version, "graphs": graphs, "classes": classes}, indent=2))
+        return
+    click.echo(f"data version {store.info.version}\n\ntriples per graph")
+    for g, n in graphs.items():
+        click.echo(f"  {n:>8}  {g}")
+    click.echo(f"  {sum(graphs.values()):>8}  total\n\ninstances per class")
+    for c, n in classes.items():
+        click.echo(f"  {n:>8}  {c}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,104 @@
+"""One small exception hierarchy; the web layer maps it to HTTP in one place."""
+
+from __future__ import annotations
+
+
+class TalentKGError(Exception):
+    """Base class. ``code`` is a stable machine-readable identifier, ``status`` the HTTP status."""
+
+    code = "error"
+    status = 500
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class LoadError(TalentKGError):
+    """A data file cannot be read or parsed (names file, line and column)."""
+
+    code = "unreadable-input"
+    status = 500
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.path, self.line, self.column = path, line, column
+
+
+class ValidationFailed(TalentKGError):
+    """The data does not conform to the shapes; carries the report."""
+
+    code = "invalid-data"
+    status = 500
+
+    def __init__(self, report: object) -> None:
+        super().__init__("the data does not conform to the SHACL shapes")
+        self.report = report
+
+
+class BadRequest(TalentKGError):
+    code = "bad-request"
+    status = 400
+
+
+class QuerySyntaxError(BadRequest):
+    code = "query-syntax"
+
+
+class UpdateRefused(TalentKGError):
+    code = "read-only"
+    status = 403
+
+
+class ServiceRefused(BadRequest):
+    code = "service-not-allowed"
+
+
+class QueryTooComplex(BadRequest):
+    code = "query-too-complex"
+
+
+class PayloadTooLarge(TalentKGError):
+    code = "payload-too-large"
+    status = 413
+
+
+class NotAcceptable(TalentKGError):
+    code = "not-acceptable"
+    status = 406
+
+
+class UnsupportedMediaType(TalentKGError):
+    code = "unsupported-media-type"
+    status = 415
+
+
+class QueryTimeout(TalentKGError):
+    code = "timeout"
+    status = 503
+
+
+class EngineCrashed(TalentKGError):
+    code = "engine-crashed"
+    status = 503
+
+
+class QueryEvaluationError(BadRequest):
+    code = "query-evaluation"
+
+
+class NotFound(TalentKGError):
+    code = "not-found"
+    status = 404
+
+
+class ServiceFailed(TalentKGError):
+    code = "service-failed"
+    status = 502
+
+
+class EngineBusy(TalentKGError):
+    code = "busy"
+    status = 503

@@ -1,0 +1,104 @@
+"""From files to validated quads: discover → parse → derive → validate, with a cache keyed on the data version.
+
+The cache holds only data that passed validation, keyed on a digest of every input byte (data,
+ontology, shapes) and the code version, so a restart on unchanged files skips the slow part
+without ever letting unvalidated data through.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from talentkg.config import Config
+from talentkg.derivation import derive
+from talentkg.errors import ValidationFailed
+from talentkg.loading import LoadedGraphs, discover, load_files, version_of
+from talentkg.validation import Report, validate_loaded
+
+Progress = Callable[[str], None]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("TALENTKG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "talentkg")
+    return Path(base)
+
+
+@dataclass
+class PreparedData:
+    """Validated quads ready to load into a store."""
+
+    version: str
+    nquads: bytes
+    report: Report | None  # None when taken from the cache (it was validated when cached)
+    loaded: LoadedGraphs | None = None
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_nquads(loaded: LoadedGraphs) -> bytes:
+    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name)))  # type: ignore[arg-type]
+             for name, g in loaded.graphs.items() for s, p, o in g]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def load_and_validate(config: Config, progress: Progress | None = None) -> tuple[LoadedGraphs, Report]:
+    """Parse, derive and validate; never raises on invalid data (the report says)."""
+    say = progress or (lambda _msg: None)
+    files = discover(config)
+    say(f"reading {len(files)} files")
+    loaded = load_files(files)
+    say(f"parsed {len(loaded)} triples; deriving labels and links")
+    derive(loaded)
+    say("validating with SHACL shapes and checking quotes against the note")
+    report = validate_loaded(loaded, config)
+    return loaded, report
+
+
+def prepare(config: Config, *, use_cache: bool = True, progress: Progress | None = None) -> PreparedData:
+    """Validated quads for the current files; raises ValidationFailed on invalid data."""
+    say = progress or (lambda _msg: None)
+    files = discover(config)
+    version = version_of(files)
+    cached = cache_dir() / f"validated-{version}.nq"
+    if use_cache and cached.is_file():
+        say(f"data version {version} was validated before; using {cached}")
+        return PreparedData(version, cached.read_bytes(), None)
+    loaded, report = load_and_validate(config, progress)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    nquads = to_nquads(loaded)
+    if use_cache:
+        try:
+            _write_atomically(cached, nquads)
+        except OSError:
+            pass  # a read-only cache only costs start-up time
+    return PreparedData(version, nquads, report, loaded)

@@ -1,0 +1,179 @@
+"""The query engine the endpoint and the CLI use: guard, cache, then evaluation in a worker.
+
+The data never changes while the server runs, so results are cached by (query, format, dataset)
+for the life of the process; the cache is bounded in bytes. Federated queries are not cached
+(the remote data may change).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from cachetools import LRUCache
+
+from talentkg import errors
+from talentkg.config import Config
+from talentkg.namespaces import PREFIXES
+from talentkg.sparql.evaluation import Outcome, QueryJob, evaluate
+from talentkg.sparql.guard import QueryShape, analyse, check_services
+from talentkg.sparql.negotiation import BY_NAME, MediaType
+from talentkg.store import GraphStore
+
+
+@dataclass
+class Answer:
+    body: bytes
+    media: MediaType
+    rows: int | None = None
+    truncated: bool = False
+    cached: bool = False
+    trace: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ResultCache:
+    """A thread-safe LRU of answers, bounded by total body size."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._cache: LRUCache[tuple, Answer] = LRUCache(maxsize=max(1, max_bytes),
+                                                        getsizeof=lambda a: len(a.body) + 200)
+        self._lock = threading.Lock()
+        self.enabled = max_bytes > 0
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> Answer | None:
+        if not self.enabled:
+            return None
+        with self._lock:
+            answer = self._cache.get(key)
+            if answer is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+            return answer
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        if not self.enabled or len(answer.body) + 200 > self._cache.maxsize:
+            return
+        with self._lock:
+            self._cache[key] = answer
+
+
+class QueryEngine:
+    """Answers SPARQL query text for one store, under the configured limits."""
+
+    def __init__(self, store: GraphStore, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self.cache = ResultCache(config.cache_max_bytes)
+        self.pool: Any = None
+        self._prefixes = tuple(PREFIXES.items())
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start_workers(self) -> None:
+        """Fork the query workers (call while the process is still single-threaded)."""
+        from talentkg.sparql.federation import ServiceRelay
+        from talentkg.sparql.workers import WorkerPool
+
+        if self.pool is not None:
+            return
+        config = self.config
+
+        def relay_factory() -> ServiceRelay:
+            return ServiceRelay(config.service_allowlist, config.service_map, config.user_agent,
+                                config.service_timeout)
+
+        self.pool = WorkerPool(self.store.ox, config.executors, relay_factory)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    # -- answering ---------------------------------------------------------------------------
+    def inspect(self, text: str) -> QueryShape:
+        """Guard checks that need no evaluation: size, nesting, updates, SERVICE targets."""
+        shape = analyse(text, max_depth=self.config.max_nesting_depth, max_bytes=self.config.max_query_bytes)
+        check_services(shape, self.config.service_allowlist)
+        return shape
+
+    def answer(self, text: str, shape: QueryShape, media: MediaType, *, default_graphs: tuple[str, ...] = (),
+               named_graphs: tuple[str, ...] = (), timeout: float | None = None) -> Answer:
+        key = (text, media.name, default_graphs, named_graphs)
+        cached = self.cache.get(key) if not shape.services else None
+        if cached is not None:
+            return Answer(cached.body, cached.media, cached.rows, cached.truncated, cached=True)
+        job = QueryJob(text=text, media=media.name, form=shape.form, default_graphs=default_graphs,
+                       named_graphs=named_graphs, has_dataset_clause=shape.has_dataset_clause,
+                       max_rows=self.config.max_rows, top_level_limit=shape.top_level_limit,
+                       services=tuple(s.iri for s in shape.services if s.iri), prefixes=self._prefixes)
+        outcome = self._run(job, self.config.query_timeout if timeout is None else timeout)
+        if outcome.error:
+            raise _error(outcome)
+        answer = Answer(outcome.body, BY_NAME[outcome.media], outcome.rows, outcome.truncated, trace=outcome.trace)
+        if not shape.services:
+            self.cache.put(key, answer)
+        return answer
+
+    def _run(self, job: QueryJob, timeout: float) -> Outcome:
+        if self.pool is None:
+            return evaluate(self.store.ox, job)
+        from talentkg.sparql.workers import NoWorkerAvailable, WorkerCrashed, WorkerTimeout
+
+        try:
+            return self.pool.run(job, timeout)
+        except WorkerTimeout:
+            raise errors.QueryTimeout(
+                f"the query ran longer than this endpoint's time limit of {timeout:g} s and was stopped; "
+                "add a LIMIT, narrow the patterns, or download the data and run it locally") from None
+        except NoWorkerAvailable:
+            raise errors.EngineBusy(
+                f"every query engine stayed busy for {timeout:g} s; try again shortly") from None
+        except WorkerCrashed:
+            raise errors.EngineCrashed(
+                "the query engine process stopped while evaluating this query; it has been replaced "
+                "and the server is still running") from None
+
+
+def _error(outcome: Outcome) -> errors.TalentKGError:
+    kind = getattr(errors, outcome.error or "", None)
+    if kind is None:
+        kind = errors.ServiceFailed if outcome.error == "ServiceFailed" else errors.QueryEvaluationError
+    return kind(outcome.message)
+
+
+def run_local(store: GraphStore, text: str, fmt: str, config: Config | None = None) -> str:
+    """Evaluate in this process (CLI use) and return text in ``fmt`` (or a plain table)."""
+    from talentkg.config import load_config
+    from talentkg.sparql.negotiation import RDF_TYPES, RESULT_TYPES
+
+    engine = QueryEngine(store, config or load_config({"max_rows": 0}))
+    shape = engine.inspect(text)
+    graph = shape.is_graph_result
+    if fmt == "table":
+        media = BY_NAME["turtle"] if graph else BY_NAME["json"]
+    else:
+        media = BY_NAME.get(fmt) or (RDF_TYPES[0] if graph else RESULT_TYPES[0])
+        if (media.kind == "rdf") != graph:
+            raise errors.NotAcceptable(f"--format {fmt} does not fit a {shape.form} query")
+    answer = engine.answer(text, shape, media)
+    body = answer.body.decode("utf-8")
+    if fmt != "table" or graph:
+        return body
+    return _table(json.loads(body))
+
+
+def _table(doc: dict[str, Any]) -> str:
+    if "boolean" in doc:
+        return f"{str(doc['boolean']).lower()}\n"
+    variables = doc["head"]["vars"]
+    rows = [[(b.get(v) or {}).get("value", "") for v in variables] for b in doc["results"]["bindings"]]
+    widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
+    clip = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
+    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(clip(c, w).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,103 @@
+"""The only way out for SERVICE: a loopback relay inside each query worker.
+
+pyoxigraph sends SERVICE requests itself, with its own client and no allow-list. The guard
+checks every SERVICE target against the allow-list before evaluation, then the query is rewritten
+so allowed targets point at this relay, which forwards to the real endpoint (or its configured
+mirror) with a descriptive User-Agent, a timeout, and one polite retry on 429/503 honouring
+Retry-After. Users cannot name the relay: the guard refuses loopback addresses in queries.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Mapping
+
+FORWARDED_HEADERS = ("Accept", "Content-Type")
+MAX_RETRY_AFTER = 5.0
+
+
+class ServiceRelay:
+    """A tiny HTTP relay on 127.0.0.1 that forwards SERVICE calls to allowed endpoints."""
+
+    def __init__(self, allowlist: tuple[str, ...], service_map: Mapping[str, str], user_agent: str,
+                 timeout: float) -> None:
+        self.endpoints = [a.rstrip("/") for a in allowlist]
+        self.service_map = {k.rstrip("/"): v for k, v in service_map.items()}
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.trace: list[dict[str, Any]] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._lock = threading.Lock()
+
+    def targets(self) -> dict[str, str]:
+        """Allowed endpoint IRI -> relay URL."""
+        server = self._start()
+        host, port = server.server_address[:2]
+        return {iri: f"http://{host}:{port}/relay/{i}" for i, iri in enumerate(self.endpoints)}
+
+    def _start(self) -> ThreadingHTTPServer:
+        with self._lock:
+            if self._server is None:
+                relay = self
+
+                class Handler(BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+
+                    def log_message(self, *args: Any) -> None:  # quiet
+                        pass
+
+                    def do_GET(self) -> None:  # noqa: N802
+                        relay._forward(self, None)
+
+                    def do_POST(self) -> None:  # noqa: N802
+                        length = int(self.headers.get("Content-Length") or 0)
+                        relay._forward(self, self.rfile.read(length) if length else b"")
+
+                self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+                self._server.daemon_threads = True
+                threading.Thread(target=self._server.serve_forever, daemon=True, name="service-relay").start()
+            return self._server
+
+    def _forward(self, handler: BaseHTTPRequestHandler, body: bytes | None) -> None:
+        path, _, query = handler.path.partition("?")
+        try:
+            index = int(path.rsplit("/", 1)[-1])
+            iri = self.endpoints[index]
+        except (ValueError, IndexError):
+            handler.send_error(404)
+            return
+        url = self.service_map.get(iri, iri) + (f"?{query}" if query else "")
+        headers = {h: handler.headers[h] for h in FORWARDED_HEADERS if handler.headers.get(h)}
+        headers["User-Agent"] = self.user_agent
+        started = time.monotonic()
+        status, payload, content_type = 502, b"", "text/plain"
+        for attempt in (1, 2):
+            request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body is not None else "GET")
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - allow-listed
+                    status, payload = response.status, response.read()
+                    content_type = response.headers.get("Content-Type", "application/sparql-results+json")
+                break
+            except urllib.error.HTTPError as exc:
+                status, payload = exc.code, exc.read()
+                content_type = exc.headers.get("Content-Type", "text/plain") if exc.headers else "text/plain"
+                retry_after = exc.headers.get("Retry-After") if exc.headers else None
+                if attempt == 1 and status in (429, 503) and retry_after and retry_after.strip().isdigit() \
+                        and float(retry_after) <= MAX_RETRY_AFTER:
+                    time.sleep(float(retry_after))
+                    continue
+                break
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                status, payload = 504 if isinstance(exc, TimeoutError) or "timed out" in str(exc) else 502, \
+                    f"SERVICE {iri} could not be reached: {exc}".encode()
+                break
+        self.trace.append({"service": iri, "status": status, "ms": round((time.monotonic() - started) * 1000, 1)})
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)

@@ -1,0 +1,208 @@
+"""Query evaluation in worker processes that can be killed, so every time limit is real.
+
+pyoxigraph cannot cancel a query, and its parser can crash the whole process on hostile input.
+So queries run in worker processes: a query over its time limit gets its worker killed (SIGKILL)
+and replaced; a crashing query costs one worker. Workers are forked by a *zygote*, a
+single-threaded process forked once, early, from the process that holds the loaded store: forking
+from a multi-threaded web server later would be unsafe, and the zygote's memory (the store) is
+shared copy-on-write by every worker it forks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import queue
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, Callable
+
+import pyoxigraph as ox
+
+from talentkg.sparql.evaluation import Outcome, QueryJob, evaluate
+
+log = logging.getLogger("talentkg.workers")
+
+
+@dataclass
+class Worker:
+    pid: int
+    conn: Connection
+    jobs: int = 0
+
+
+def _worker_loop(conn: Connection, store: ox.Store, relay_factory: Callable[[], Any]) -> None:
+    """Answer jobs until the web process goes away."""
+    relay = None
+    while True:
+        try:
+            job: QueryJob = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            os._exit(0)
+        text = None
+        if job.services:
+            from talentkg.sparql.guard import analyse, rewrite_services
+
+            relay = relay or relay_factory()
+            relay.trace.clear()
+            shape = analyse(job.text, max_depth=10**9)
+            text = rewrite_services(job.text, shape, relay.targets())
+        outcome = evaluate(store, job, text=text)
+        if relay is not None and job.services:
+            outcome.trace = list(relay.trace)
+        try:
+            conn.send_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, BrokenPipeError):
+            os._exit(0)
+
+
+def _zygote_loop(sock: socket.socket, store: ox.Store, relay_factory: Callable[[], Any]) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(sock, 16, 1)
+        except OSError:
+            os._exit(0)
+        if not message or not fds:
+            os._exit(0)  # the web process has gone
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                _worker_loop(Connection(fds[0]), store, relay_factory)
+            finally:
+                os._exit(0)
+        os.close(fds[0])
+        try:
+            sock.sendall(f"{pid}\n".encode())
+        except OSError:
+            os._exit(0)
+
+
+class Zygote:
+    """A single-threaded process that forks workers on request."""
+
+    def __init__(self, store: ox.Store, relay_factory: Callable[[], Any]) -> None:
+        parent, child = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            parent.close()
+            try:
+                _zygote_loop(child, store, relay_factory)
+            finally:
+                os._exit(0)
+        child.close()
+        self.pid = pid
+        self._sock = parent
+        self._lock = threading.Lock()
+
+    def spawn(self) -> Worker:
+        ours, theirs = socket.socketpair()
+        with self._lock:
+            socket.send_fds(self._sock, [b"spawn"], [theirs.fileno()])
+            theirs.close()
+            reply = b""
+            while not reply.endswith(b"\n"):
+                chunk = self._sock.recv(64)
+                if not chunk:
+                    raise RuntimeError("the query worker factory has stopped")
+                reply += chunk
+        return Worker(int(reply), Connection(ours.detach()))
+
+    def close(self) -> None:
+        try:
+            self._sock.close()
+        finally:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+
+class WorkerTimeout(Exception):
+    """The job ran past its deadline; its worker was killed."""
+
+
+class WorkerCrashed(Exception):
+    """The worker died while running the job."""
+
+
+class NoWorkerAvailable(Exception):
+    """Every worker stayed busy until the deadline."""
+
+
+class WorkerPool:
+    """A fixed number of query workers; each job gets one, or an exception."""
+
+    def __init__(self, store: ox.Store, size: int, relay_factory: Callable[[], Any]) -> None:
+        self.size = max(1, size)
+        self._zygote = Zygote(store, relay_factory)
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
+        self._all: dict[int, Worker] = {}
+        self._lock = threading.Lock()
+        self.replaced = 0
+        for _ in range(self.size):
+            self._add(self._zygote.spawn())
+
+    def _add(self, worker: Worker) -> None:
+        with self._lock:
+            self._all[worker.pid] = worker
+        self._idle.put(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        with self._lock:
+            self._all.pop(worker.pid, None)
+            self.replaced += 1
+        try:
+            os.kill(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        worker.conn.close()
+        try:
+            self._add(self._zygote.spawn())
+        except (OSError, RuntimeError):
+            log.exception("could not start a replacement query worker")
+
+    def run(self, job: QueryJob, timeout: float) -> Outcome:
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            raise NoWorkerAvailable() from None
+        try:
+            worker.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+                raise WorkerTimeout()
+            outcome: Outcome = pickle.loads(worker.conn.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+            raise WorkerCrashed() from None
+        worker.jobs += 1
+        self._idle.put(worker)
+        return outcome
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return sorted(self._all)
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all.values())
+            self._all.clear()
+        for w in workers:
+            try:
+                os.kill(w.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            w.conn.close()
+        self._zygote.close()

@@ -1,0 +1,185 @@
+"""The embedded Oxigraph store: in memory by default, on disk with a path.
+
+One store, two faces: pyoxigraph answers requests (SPARQL text in, serialised bytes out, all in
+Rust), and the same store is visible to rdflib through oxrdflib for Python code that wants rdflib
+terms. Queries are always passed to Oxigraph as text: oxrdflib refuses pre-parsed rdflib queries
+and rdflib would then silently fall back to its own, far slower engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from talentkg.namespaces import GRAPH_META, TKG, TKGR
+from talentkg.pipeline import PreparedData
+
+VERSION_PREDICATE = ox.NamedNode(str(TKG["dataVersion"]))
+LOADED_AT_PREDICATE = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
+DATASET_NODE = ox.NamedNode(str(TKGR["dataset"]))
+META = ox.NamedNode(str(GRAPH_META))
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES, "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD, "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML, "xml": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass
+class StoreInfo:
+    version: str
+    loaded_at: float
+    reused: bool  # an on-disk store reopened without reloading
+
+
+class GraphStore:
+    """A loaded, read-only-by-convention Oxigraph store and what is known about its content."""
+
+    def __init__(self, store: ox.Store, info: StoreInfo, path: Path | None = None) -> None:
+        self.ox = store
+        self.info = info
+        self.path = path
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def in_memory(cls, prepared: PreparedData) -> "GraphStore":
+        store = ox.Store()
+        store.load(prepared.nquads, format=ox.RdfFormat.N_QUADS)
+        _stamp(store, prepared.version)
+        return cls(store, StoreInfo(prepared.version, time.time(), reused=False))
+
+    @classmethod
+    def on_disk(cls, path: Path, prepared_version: str, prepare: Any) -> "GraphStore":
+        """Open ``path``; (re)load only when its data version differs from the files'.
+
+        ``prepare`` is called (and may raise ValidationFailed) only when a reload is needed.
+        """
+        path = Path(path)
+        if path.exists() and stored_version(path) == prepared_version:
+            store = ox.Store.read_only(str(path))
+            return cls(store, StoreInfo(prepared_version, _loaded_at(store), reused=True), path)
+        prepared: PreparedData = prepare()
+        tmp = path.with_name(path.name + ".loading")
+        shutil.rmtree(tmp, ignore_errors=True)
+        store = ox.Store(str(tmp))
+        store.bulk_load(prepared.nquads, format=ox.RdfFormat.N_QUADS)
+        _stamp(store, prepared.version)
+        store.flush()
+        store.optimize()  # a freshly bulk-loaded store read-only is several times slower until compacted
+        del store
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+        store = ox.Store.read_only(str(path))
+        return cls(store, StoreInfo(prepared.version, _loaded_at(store), reused=False), path)
+
+    # -- querying --------------------------------------------------------------------------
+    def query(self, text: str, **options: Any) -> Any:
+        """Evaluate SPARQL text with Oxigraph; the default graph is the union of all graphs."""
+        if "default_graph" not in options:
+            options.setdefault("use_default_graph_as_union", True)
+        return self.ox.query(text, **options)
+
+    def rdflib(self) -> Dataset:
+        """The same store seen through rdflib (oxrdflib); pass queries as strings."""
+        from oxrdflib import OxigraphStore
+
+        from talentkg.namespaces import PREFIXES
+
+        ds = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+        for prefix, ns in PREFIXES.items():
+            ds.bind(prefix, ns)
+        return ds
+
+    # -- describing ------------------------------------------------------------------------
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs() if g != META)
+
+    def triples_per_graph(self) -> dict[str, int]:
+        counts = {}
+        for row in self.ox.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+            counts[row["g"].value] = int(row["n"].value)
+        counts.pop(META.value, None)
+        return dict(sorted(counts.items()))
+
+    def instances_per_class(self) -> dict[str, int]:
+        rows = self.ox.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
+                             use_default_graph_as_union=True)
+        return {row["c"].value: int(row["n"].value) for row in rows}
+
+    def triple_count(self) -> int:
+        return sum(self.triples_per_graph().values())
+
+    def export(self, fmt: str, graph: str | None = None) -> bytes:
+        rdf_format = RDF_FORMATS[fmt]
+        if graph is None and not rdf_format.supports_datasets:
+            quads = (q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != META)
+            return ox.serialize((q.triple for q in quads), format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
+        if graph is None:
+            quads = [q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != META]
+            return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
+        quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        if rdf_format.supports_datasets:
+            return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
+        return ox.serialize((q.triple for q in quads), format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
+
+
+def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return None
+    from talentkg.namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def _stamp(store: ox.Store, version: str) -> None:
+    store.remove_graph(META) if store.contains_named_graph(META) else None
+    store.extend([
+        ox.Quad(DATASET_NODE, VERSION_PREDICATE, ox.Literal(version), META),
+        ox.Quad(DATASET_NODE, LOADED_AT_PREDICATE, ox.Literal(repr(time.time())), META),
+    ])
+
+
+def _loaded_at(store: ox.Store) -> float:
+    for q in store.quads_for_pattern(DATASET_NODE, LOADED_AT_PREDICATE, None, META):
+        return float(q.object.value)
+    return time.time()
+
+
+def stored_version(path: Path) -> str | None:
+    """The data version recorded in an on-disk store, or None if unreadable."""
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError:
+        return None
+    try:
+        for q in store.quads_for_pattern(DATASET_NODE, VERSION_PREDICATE, None, META):
+            return q.object.value
+        return None
+    finally:
+        del store
+
+
+def open_store(config: Any, *, progress: Any = None, use_cache: bool = True) -> GraphStore:
+    """Open the configured store with validated data (raises ValidationFailed on invalid data)."""
+    from talentkg.loading import discover, version_of
+    from talentkg.pipeline import prepare
+
+    if config.store_path:
+        version = version_of(discover(config))
+        return GraphStore.on_disk(Path(config.store_path), version,
+                                  lambda: prepare(config, use_cache=use_cache, progress=progress))
+    return GraphStore.in_memory(prepare(config, use_cache=use_cache, progress=progress))
+
+
+def iter_graph_names(store: GraphStore) -> Iterable[str]:
+    return store.graphs()
