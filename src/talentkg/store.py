@@ -8,6 +8,7 @@ and rdflib would then silently fall back to its own, far slower engine.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from dataclasses import dataclass
@@ -17,13 +18,9 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from talentkg.namespaces import GRAPH_META, TKG, TKGR
 from talentkg.pipeline import PreparedData
 
-VERSION_PREDICATE = ox.NamedNode(str(TKG["dataVersion"]))
-LOADED_AT_PREDICATE = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
-DATASET_NODE = ox.NamedNode(str(TKGR["dataset"]))
-META = ox.NamedNode(str(GRAPH_META))
+STAMP_FILE = "talentkg.json"  # beside RocksDB's own files in the store directory
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE,
@@ -55,7 +52,6 @@ class GraphStore:
     def in_memory(cls, prepared: PreparedData) -> "GraphStore":
         store = ox.Store()
         store.load(prepared.nquads, format=ox.RdfFormat.N_QUADS)
-        _stamp(store, prepared.version)
         return cls(store, StoreInfo(prepared.version, time.time(), reused=False))
 
     @classmethod
@@ -65,22 +61,28 @@ class GraphStore:
         ``prepare`` is called (and may raise ValidationFailed) only when a reload is needed.
         """
         path = Path(path)
-        if path.exists() and stored_version(path) == prepared_version:
-            store = ox.Store.read_only(str(path))
-            return cls(store, StoreInfo(prepared_version, _loaded_at(store), reused=True), path)
+        stamp = _read_stamp(path)
+        if stamp.get("version") == prepared_version:
+            try:
+                store = ox.Store.read_only(str(path))
+            except OSError:
+                store = None
+            if store is not None:
+                return cls(store, StoreInfo(prepared_version, stamp.get("loaded_at", time.time()), reused=True), path)
         prepared: PreparedData = prepare()
         tmp = path.with_name(path.name + ".loading")
         shutil.rmtree(tmp, ignore_errors=True)
         store = ox.Store(str(tmp))
         store.bulk_load(prepared.nquads, format=ox.RdfFormat.N_QUADS)
-        _stamp(store, prepared.version)
         store.flush()
         store.optimize()  # a freshly bulk-loaded store read-only is several times slower until compacted
         del store
+        loaded_at = time.time()
+        (tmp / STAMP_FILE).write_text(json.dumps({"version": prepared.version, "loaded_at": loaded_at}))
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
         store = ox.Store.read_only(str(path))
-        return cls(store, StoreInfo(prepared.version, _loaded_at(store), reused=False), path)
+        return cls(store, StoreInfo(prepared.version, loaded_at, reused=False), path)
 
     # -- querying --------------------------------------------------------------------------
     def query(self, text: str, **options: Any) -> Any:
@@ -102,13 +104,12 @@ class GraphStore:
 
     # -- describing ------------------------------------------------------------------------
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.ox.named_graphs() if g != META)
+        return sorted(g.value for g in self.ox.named_graphs())
 
     def triples_per_graph(self) -> dict[str, int]:
         counts = {}
         for row in self.ox.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
             counts[row["g"].value] = int(row["n"].value)
-        counts.pop(META.value, None)
         return dict(sorted(counts.items()))
 
     def instances_per_class(self) -> dict[str, int]:
@@ -122,10 +123,10 @@ class GraphStore:
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = RDF_FORMATS[fmt]
         if graph is None and not rdf_format.supports_datasets:
-            quads = (q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != META)
+            quads = self.ox.quads_for_pattern(None, None, None)
             return ox.serialize((q.triple for q in quads), format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
         if graph is None:
-            quads = [q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != META]
+            quads = self.ox.quads_for_pattern(None, None, None)
             return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
         quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         if rdf_format.supports_datasets:
@@ -141,32 +142,16 @@ def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
     return dict(PREFIXES)
 
 
-def _stamp(store: ox.Store, version: str) -> None:
-    store.remove_graph(META) if store.contains_named_graph(META) else None
-    store.extend([
-        ox.Quad(DATASET_NODE, VERSION_PREDICATE, ox.Literal(version), META),
-        ox.Quad(DATASET_NODE, LOADED_AT_PREDICATE, ox.Literal(repr(time.time())), META),
-    ])
-
-
-def _loaded_at(store: ox.Store) -> float:
-    for q in store.quads_for_pattern(DATASET_NODE, LOADED_AT_PREDICATE, None, META):
-        return float(q.object.value)
-    return time.time()
+def _read_stamp(path: Path) -> dict:
+    try:
+        return json.loads((Path(path) / STAMP_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def stored_version(path: Path) -> str | None:
-    """The data version recorded in an on-disk store, or None if unreadable."""
-    try:
-        store = ox.Store.read_only(str(path))
-    except OSError:
-        return None
-    try:
-        for q in store.quads_for_pattern(DATASET_NODE, VERSION_PREDICATE, None, META):
-            return q.object.value
-        return None
-    finally:
-        del store
+    """The data version recorded beside an on-disk store, or None."""
+    return _read_stamp(path).get("version")
 
 
 def open_store(config: Any, *, progress: Any = None, use_cache: bool = True) -> GraphStore:

@@ -152,7 +152,9 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
         return Outcome(error="QuerySyntaxError", message=f"the query is not valid SPARQL: {exc}")
     except RuntimeError as exc:
         message = str(exc)
-        kind = "ServiceFailed" if "service" in message.lower() or "http" in message.lower() else "QueryEvaluationError"
+        kind = "QueryEvaluationError"
+        if job.services and "custom function" not in message:
+            kind = "ServiceFailed"  # the only remote part of a query is its SERVICE calls
         return Outcome(error=kind, message=f"the query could not be evaluated: {message}")
     except (OSError, ValueError, TypeError) as exc:
         return Outcome(error="QueryEvaluationError", message=f"the query could not be evaluated: {exc}")

@@ -1,0 +1,57 @@
+"""Every error, whatever raised it, becomes one status and a body a person can act on."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from talentkg.errors import EngineBusy, QueryTimeout, TalentKGError
+
+log = logging.getLogger("talentkg.errors")
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """JSON when the client prefers it, plain text otherwise (what SPARQL clients show users)."""
+    best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"]) if request else None
+    if best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/plain"]:
+        body = json.dumps({"status": status, "error": code, "message": message}, ensure_ascii=False)
+        response = Response(body + "\n", status=status, content_type="application/json; charset=utf-8")
+    else:
+        response = Response(f"{status} {code}: {message}\n", status=status, content_type="text/plain; charset=utf-8")
+    response.headers["X-Talentkg-Error"] = code
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(TalentKGError)
+    def _ours(exc: TalentKGError) -> Response:
+        headers = {}
+        if isinstance(exc, (QueryTimeout, EngineBusy)):
+            headers["Retry-After"] = "5"
+        return error_response(exc.status, exc.code, exc.message, headers)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        messages = {
+            404: "nothing here; see / for what this server offers",
+            405: f"method {request.method} is not allowed here",
+            413: "the request is larger than this server accepts",
+            414: "the request URL is too long; send long queries with POST",
+        }
+        response = error_response(exc.code or 500, (exc.name or "error").lower().replace(" ", "-"),
+                                  messages.get(exc.code or 0, exc.description or exc.name or "error"))
+        if exc.code == 405:
+            allowed = getattr(exc, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal-error", "an unexpected error occurred; it has been logged")

@@ -1,0 +1,31 @@
+"""``/healthz``: is the server up, which data version does it serve, how big, since when."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+
+from talentkg import __version__
+from talentkg.web.state import state
+
+bp = Blueprint("health", __name__)
+
+
+@bp.route("/healthz", methods=["GET", "HEAD"])
+def healthz() -> ResponseReturnValue:
+    st = state()
+    pool = st.engine.pool
+    response = jsonify({
+        "status": "ok",
+        "software": f"talentkg {__version__}",
+        "data_version": st.version,
+        "triples": st.memo.setdefault("triple_count", st.store.triple_count()),
+        "uptime_s": round(time.time() - st.started, 1),
+        "query_workers": len(pool.pids()) if pool else 0,
+        "workers_replaced": pool.replaced if pool else 0,
+        "cache": {"hits": st.engine.cache.hits, "misses": st.engine.cache.misses},
+    })
+    response.headers["Cache-Control"] = "no-store"
+    return response

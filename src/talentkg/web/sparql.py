@@ -1,0 +1,116 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, and the service description on a plain GET."""
+
+from __future__ import annotations
+
+import hashlib
+from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, g, render_template, request
+
+from talentkg.errors import NotAcceptable
+from talentkg.sparql import negotiation, protocol
+from talentkg.web.state import state
+
+bp = Blueprint("sparql", __name__)
+
+RDF_SERIALISERS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld",
+                   "nquads": "nquads", "trig": "trig"}
+
+
+def _last_modified() -> datetime:
+    return datetime.fromtimestamp(int(state().store.info.loaded_at), tz=timezone.utc)
+
+
+def _not_modified(etag: str) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.headers.get("If-Modified-Since")
+    if since:
+        try:
+            return parsedate_to_datetime(since) >= _last_modified()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _document(graph_builder, etag_seed: str) -> Response:
+    """Serve an RDF document (service description, VoID) in the negotiated RDF syntax."""
+    st = state()
+    if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html" \
+            and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
+        return Response(render_template("sparql_form.html"), content_type="text/html; charset=utf-8",
+                        headers={"Vary": "Accept"}) if etag_seed == "sd" else _rdf_doc(graph_builder, etag_seed)
+    return _rdf_doc(graph_builder, etag_seed)
+
+
+def _rdf_doc(graph_builder, etag_seed: str) -> Response:
+    st = state()
+    media = negotiation.choose(request.accept_mimetypes, graph_result=True,
+                               format_param=request.args.get("format"))
+    etag = f'"{etag_seed}-{st.version}-{media.name}"'
+    if _not_modified(etag):
+        return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
+    key = f"{etag_seed}:{media.name}:{request.host_url}"
+    body = st.memo.get(key)
+    if body is None:
+        body = graph_builder().serialize(format=RDF_SERIALISERS[media.name], encoding="utf-8")
+        st.memo[key] = body
+    response = Response(body, content_type=media.content_type)
+    response.headers["ETag"] = etag
+    response.headers["Vary"] = "Accept"
+    response.headers["Last-Modified"] = format_datetime(_last_modified(), usegmt=True)
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "HEAD"])
+def sparql() -> Response:
+    st = state()
+    query_request = protocol.read(request, max_bytes=st.config.max_request_bytes)
+    if query_request is None:
+        from talentkg.web.describe import service_description
+
+        return _document(lambda: service_description(st, request.base_url), "sd")
+    g.query_text = query_request.query
+    shape = st.engine.inspect(query_request.query)
+    try:
+        media = negotiation.choose(request.accept_mimetypes, graph_result=shape.is_graph_result,
+                                   format_param=query_request.format)
+    except NotAcceptable:
+        if shape.form is None:  # let the parser explain what is wrong with the query first
+            media = negotiation.RESULT_TYPES[0]
+        else:
+            raise
+    fingerprint = hashlib.sha1("\0".join((query_request.query, media.name, *query_request.default_graphs, "|",
+                                          *query_request.named_graphs)).encode("utf-8")).hexdigest()[:20]
+    etag = f'"{st.version}-{fingerprint}"'
+    headers = {"Vary": "Accept", "ETag": etag, "Last-Modified": format_datetime(_last_modified(), usegmt=True),
+               "Cache-Control": "public, max-age=0, must-revalidate", "X-Talentkg-Data-Version": st.version}
+    if not shape.services and _not_modified(etag):
+        return Response(status=304, headers=headers)
+    answer = st.engine.answer(query_request.query, shape, media, default_graphs=query_request.default_graphs,
+                              named_graphs=query_request.named_graphs)
+    response = Response(answer.body, content_type=answer.media.content_type, headers=headers)
+    if answer.media.name != media.name:  # e.g. an ASK whose form the guard could not see
+        response.headers["ETag"] = f'"{st.version}-{fingerprint}-{answer.media.name}"'
+    if shape.services:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("ETag", None)
+        if answer.trace:
+            response.headers["X-Talentkg-Federation"] = "; ".join(
+                f"{t['service']} {t['status']} {t['ms']}ms" for t in answer.trace)
+    response.headers["X-Talentkg-Cache"] = "hit" if answer.cached else "miss"
+    if answer.rows is not None:
+        response.headers["X-Talentkg-Rows"] = str(answer.rows)
+    if answer.truncated:
+        response.headers["X-Talentkg-Truncated"] = f"true; limit={st.config.max_rows}"
+        response.headers["Warning"] = f'199 talentkg "results truncated at {st.config.max_rows} rows"'
+    return response
+
+
+@bp.route("/.well-known/void", methods=["GET", "HEAD"])
+def void() -> Response:
+    from talentkg.web.describe import void_description
+
+    st = state()
+    return _rdf_doc(lambda: void_description(st, request.host_url), "void")

@@ -1,0 +1,136 @@
+"""Fixtures that start the real thing: the CLI as a subprocess, servers on ephemeral ports."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private validation cache, so tests never depend on what an earlier run left behind."""
+    return tmp_path_factory.mktemp("talentkg-cache")
+
+
+@pytest.fixture(scope="session")
+def cli_env(cache_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALENTKG_")}
+    env["TALENTKG_CACHE_DIR"] = str(cache_dir)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(scope="session")
+def run_cli(cli_env: dict[str, str]):
+    """Run ``talentkg ARGS...`` as a real subprocess."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
+        proc = subprocess.run([sys.executable, "-m", "talentkg.cli", *args], capture_output=True, text=True,
+                              env={**cli_env, **(env or {})}, timeout=timeout, cwd=ROOT)
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+@dataclass
+class Server:
+    """A running ``talentkg serve`` process."""
+
+    url: str
+    process: subprocess.Popen
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "sparql"
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return requests.get(self.url + path.lstrip("/"), timeout=kwargs.pop("timeout", 60), **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return requests.post(self.url + path.lstrip("/"), timeout=kwargs.pop("timeout", 60), **kwargs)
+
+    def query(self, text: str, accept: str = "application/sparql-results+json", **kwargs) -> requests.Response:
+        return self.get("sparql", params={"query": text}, headers={"Accept": accept}, **kwargs)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None and self.get("healthz", timeout=10).status_code == 200
+
+
+def start_server(env: dict[str, str], *args: str, timeout: float = 180) -> Server:
+    process = subprocess.Popen([sys.executable, "-m", "talentkg.cli", "serve", "--port", "0", *args],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log: list[str] = []
+    found: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.append(line)
+            match = re.search(r"listening on (http://\S+)", line)
+            if match and not found:
+                found.append(match.group(1))
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not found:
+        if process.poll() is not None:
+            raise RuntimeError("talentkg serve exited:\n" + "".join(log))
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("talentkg serve did not start in time:\n" + "".join(log))
+        time.sleep(0.05)
+    return Server(found[0], process, log)
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(cli_env: dict[str, str]) -> Iterator[Server]:
+    """The endpoint as users run it (gunicorn, default limits), on the bundled data."""
+    s = start_server(cli_env)
+    yield s
+    stop_server(s)
+
+
+@pytest.fixture
+def make_server(cli_env: dict[str, str]):
+    """Start a server with extra settings (environment TALENTKG_* and CLI options)."""
+    started: list[Server] = []
+
+    def make(*args: str, **settings: str) -> Server:
+        env = dict(cli_env)
+        env.update({f"TALENTKG_{k.upper()}": str(v) for k, v in settings.items()})
+        s = start_server(env, *args)
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        stop_server(s)
