@@ -71,7 +71,8 @@ class Server:
         return requests.post(self.url + path.lstrip("/"), timeout=kwargs.pop("timeout", 60), **kwargs)
 
     def query(self, text: str, accept: str = "application/sparql-results+json", **kwargs) -> requests.Response:
-        return self.get("sparql", params={"query": text}, headers={"Accept": accept}, **kwargs)
+        headers = {"Accept": accept, **kwargs.pop("headers", {})}
+        return self.get("sparql", params={"query": text}, headers=headers, **kwargs)
 
     def alive(self) -> bool:
         return self.process.poll() is None and self.get("healthz", timeout=10).status_code == 200

@@ -38,7 +38,8 @@ RESULT_TYPES: tuple[MediaType, ...] = (
 )
 RDF_TYPES: tuple[MediaType, ...] = (
     MediaType("turtle", "text/turtle", "rdf", rdf_format=ox.RdfFormat.TURTLE,
-              aliases=("application/x-turtle",), extension="ttl"),
+              aliases=("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+              extension="ttl"),
     MediaType("ntriples", "application/n-triples", "rdf", rdf_format=ox.RdfFormat.N_TRIPLES,
               aliases=("text/plain",), extension="nt"),
     MediaType("rdfxml", "application/rdf+xml", "rdf", rdf_format=ox.RdfFormat.RDF_XML,
@@ -55,7 +56,8 @@ FORMAT_ALIASES = {
     "csv": "csv", "text/csv": "csv", "tsv": "tsv", "text/tab-separated-values": "tsv",
     "turtle": "turtle", "ttl": "turtle", "text/turtle": "turtle",
     "ntriples": "ntriples", "n-triples": "ntriples", "nt": "ntriples", "application/n-triples": "ntriples",
-    "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf": "rdfxml", "application/rdf+xml": "rdfxml",
+    "rdfxml": "rdfxml", "rdf/xml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "application/rdf+xml": "rdfxml",
+    "n3": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle", "application/turtle": "turtle",
     "jsonld": "jsonld", "json-ld": "jsonld", "application/ld+json": "jsonld",
     "nquads": "nquads", "n-quads": "nquads", "nq": "nquads", "application/n-quads": "nquads",
     "trig": "trig", "application/trig": "trig",
@@ -71,10 +73,10 @@ def types_for(graph_result: bool) -> tuple[MediaType, ...]:
 def choose(accept: MIMEAccept, *, graph_result: bool, format_param: str | None = None) -> MediaType:
     """The best serialisation for this query form; raise NotAcceptable listing what we offer."""
     offered = types_for(graph_result)
-    if format_param:
-        name = FORMAT_ALIASES.get(format_param.strip().lower())
-        chosen = BY_NAME.get(name or "")
-        if chosen is None or chosen not in offered:
+    name = FORMAT_ALIASES.get(format_param.strip().lower()) if format_param else None
+    if name:  # a format we do not know is ignored (clients send many dialects); Accept decides
+        chosen = BY_NAME[name]
+        if chosen not in offered:
             # "json"/"xml" asked of a CONSTRUCT query mean the RDF flavours of those syntaxes
             if graph_result and name in ("json", "xml"):
                 return BY_NAME["jsonld" if name == "json" else "rdfxml"]

@@ -47,7 +47,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
     engine = QueryEngine(store, config)
     app.extensions["talentkg"] = AppState(config=config, store=store, engine=engine)
 
-    CORS(app, resources={r"/*": {"origins": "*"}}, methods=["GET", "POST", "HEAD", "OPTIONS"],
+    CORS(app, resources={r"/*": {"origins": "*"}}, send_wildcard=True, methods=["GET", "POST", "HEAD", "OPTIONS"],
          expose_headers=["ETag", "Last-Modified", "X-Talentkg-Truncated", "X-Talentkg-Rows",
                          "X-Talentkg-Data-Version", "X-Talentkg-Error"], max_age=86400)
     Compress(app)

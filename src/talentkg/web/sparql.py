@@ -24,7 +24,10 @@ def _last_modified() -> datetime:
 
 def _not_modified(etag: str) -> bool:
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        tag = etag.strip('"')
+        # Flask-Compress appends ":gzip" to the tags of compressed responses
+        return any(t == tag or t.rsplit(":", 1)[0] == tag for t in request.if_none_match.as_set()) \
+            or request.if_none_match.star_tag
     since = request.headers.get("If-Modified-Since")
     if since:
         try:

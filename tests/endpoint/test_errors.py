@@ -1,0 +1,84 @@
+"""Bad input gets the right status and a message a person can act on; nothing changes the data."""
+
+from __future__ import annotations
+
+import requests
+
+
+def count_triples(server) -> int:
+    return int(server.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_syntax_error_gives_the_parser_message_and_position(server):
+    response = server.query("SELECT * WHERE { ?s ?p }")
+    assert response.status_code == 400
+    assert "not valid SPARQL" in response.text and "1:" in response.text
+
+
+def test_garbage_is_a_syntax_error(server):
+    response = server.query("hello world")
+    assert response.status_code == 400 and "not valid SPARQL" in response.text
+
+
+def test_updates_are_refused_and_change_nothing(server):
+    before = count_triples(server)
+    for update in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }", "CLEAR ALL",
+                   "DROP GRAPH <https://w3id.org/talentkg/graph/data>", "LOAD <http://example.org/x.ttl>",
+                   "CREATE GRAPH <urn:g>", "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                   "ADD DEFAULT TO <urn:g>", "MOVE DEFAULT TO <urn:g>", "COPY DEFAULT TO <urn:g>"):
+        for response in (server.query(update),
+                         requests.post(server.sparql, data={"update": update}),
+                         requests.post(server.sparql, data=update, headers={"Content-Type": "application/sparql-update"}),
+                         requests.post(server.sparql, data={"query": update})):
+            assert response.status_code in (400, 403), (update, response.status_code)
+            assert "read-only" in response.text
+    assert count_triples(server) == before
+
+
+def test_exactly_one_query(server):
+    response = requests.get(server.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")])
+    assert response.status_code == 400 and "exactly one query" in response.text
+
+
+def test_wrong_and_missing_media_types(server):
+    plain = requests.post(server.sparql, data="ASK {}", headers={"Content-Type": "text/plain"})
+    assert plain.status_code == 415 and "application/sparql-query" in plain.text
+    missing = requests.post(server.sparql, data=b"ASK {}", headers={"Content-Type": ""})
+    assert missing.status_code == 415
+
+
+def test_methods_other_than_get_and_post(server):
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = requests.request(method, server.sparql, data="ASK {}")
+        assert response.status_code == 405
+        assert "GET" in response.headers["Allow"] and "POST" in response.headers["Allow"]
+
+
+def test_invalid_utf8(server):
+    response = requests.get(server.sparql + "?query=SELECT%20%FF%FE%20WHERE%20%7B%7D")
+    assert response.status_code == 400 and "UTF-8" in response.text
+    body = requests.post(server.sparql, data=b"ASK { ?s ?p \"\xff\" }", headers={"Content-Type": "application/sparql-query"})
+    assert body.status_code == 400 and "UTF-8" in body.text
+
+
+def test_unknown_function_is_a_client_error(server):
+    response = server.query("SELECT (<http://example.org/f>(1) AS ?x) WHERE {}")
+    assert response.status_code == 400 and "custom function" in response.text
+
+
+def test_oversized_requests(server):
+    big = "ASK {} # " + "x" * (1024 * 1024 + 10)
+    assert requests.post(server.sparql, data=big, headers={"Content-Type": "application/sparql-query"}).status_code == 413
+    assert requests.post(server.sparql, data={"query": big}).status_code == 413
+    assert requests.get(server.sparql, params={"query": "ASK {} # " + "x" * 300_000}).status_code == 413
+
+
+def test_graph_parameters_must_be_iris(server):
+    response = requests.get(server.sparql, params={"query": "ASK {}", "default-graph-uri": "not an iri"})
+    assert response.status_code == 400 and "IRI" in response.text
+
+
+def test_json_errors_for_clients_that_want_them(server):
+    response = server.query("SELECT * WHERE {", accept="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == "query-syntax"

@@ -1,0 +1,72 @@
+"""SERVICE reaches only the allow-list; anything else is refused before a single byte is sent."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+
+@pytest.fixture
+def listener():
+    """A local TCP listener that records every connection it receives."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    hits: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            conn.settimeout(1)
+            try:
+                hits.append(conn.recv(4096))
+            except OSError:
+                hits.append(b"")
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], hits
+    stop.set()
+    thread.join(2)
+    sock.close()
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://localhost:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://[::1]:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://2130706433:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "PREFIX x: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
+    "BASE <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/sparql> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <file:///etc/passwd> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://169.254.169.254/latest/meta-data/> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://10.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <https://example.org/sparql> {{ ?s ?p ?o }} }}",
+])
+def test_service_outside_the_allow_list_is_refused_and_sends_nothing(server, listener, template):
+    port, hits = listener
+    response = server.query(template.format(port=port))
+    assert response.status_code == 400, response.text
+    assert response.headers["X-Talentkg-Error"] == "service-not-allowed"
+    assert "SERVICE" in response.text
+    assert hits == []
+
+
+def test_from_and_graph_names_never_fetch(server, listener):
+    port, hits = listener
+    query = f"SELECT * FROM <http://127.0.0.1:{port}/data.ttl> FROM NAMED <file:///etc/passwd> WHERE {{ ?s ?p ?o }}"
+    response = server.query(query)
+    assert response.status_code == 200 and response.json()["results"]["bindings"] == []
+    graph = server.get("sparql", params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": f"http://127.0.0.1:{port}/g"})
+    assert graph.status_code == 200 and graph.json()["boolean"] is False
+    assert hits == []

@@ -1,0 +1,94 @@
+"""HTTP around the protocol: service description, VoID, caching validators, CORS, gzip, HEAD, health."""
+
+from __future__ import annotations
+
+import gzip
+
+import pyoxigraph as ox
+import requests
+
+SELECT = "SELECT ?p WHERE { ?p a tkg:Programme } ORDER BY ?p"
+
+
+def test_service_description(server):
+    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
+                        ("application/rdf+xml", ox.RdfFormat.RDF_XML)):
+        response = server.get("sparql", headers={"Accept": accept})
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
+        triples = list(ox.parse(response.content, format=fmt))
+        predicates = {t.predicate.value for t in triples}
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        assert {sd + "endpoint", sd + "resultFormat", sd + "defaultDataset", sd + "feature"} <= predicates
+        formats = {t.object.value for t in triples if t.predicate.value == sd + "resultFormat"}
+        assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+        assert "http://www.w3.org/ns/formats/Turtle" in formats
+
+
+def test_void_partitions_come_from_the_store(server):
+    response = server.get(".well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+    void = "http://rdfs.org/ns/void#"
+    classes = {t.object.value for t in triples if t.predicate.value == void + "class"}
+    assert "https://w3id.org/talentkg/ontology#Programme" in classes
+    assert any(t.predicate.value == void + "propertyPartition" for t in triples)
+    total = [int(t.object.value) for t in triples
+             if t.predicate.value == void + "triples" and t.subject.value == "https://w3id.org/talentkg/id/dataset"]
+    assert total and total[0] == server.get("healthz").json()["triples"]
+
+
+def test_etag_revalidation_gives_304(server):
+    first = server.query(SELECT)
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    again = server.query(SELECT, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    since = server.query(SELECT, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    other_format = server.query(SELECT, accept="text/csv", headers={"If-None-Match": etag})
+    assert other_format.status_code == 200
+
+
+def test_repeated_query_comes_from_the_cache(server):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . FILTER(isLiteral(?o)) }"
+    first = server.query(query)
+    second = server.query(query)
+    assert second.headers["X-Talentkg-Cache"] == "hit"
+    assert first.content == second.content
+
+
+def test_cors(server):
+    preflight = requests.options(server.sparql, headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    simple = server.query(SELECT, headers={"Origin": "https://yasgui.example"})
+    assert simple.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_gzip(server):
+    response = requests.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"},
+                            headers={"Accept-Encoding": "gzip", "Accept": "application/sparql-results+json"},
+                            stream=True)
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.raw.read()).startswith(b'{"head"')
+
+
+def test_head(server):
+    response = requests.head(server.sparql, params={"query": SELECT}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["Content-Type"].startswith("text/csv")
+
+
+def test_healthz(server):
+    health = server.get("healthz").json()
+    assert health["status"] == "ok" and health["triples"] > 1000
+    assert len(health["data_version"]) == 16 and health["uptime_s"] >= 0
+
+
+def test_access_log_has_one_line_per_request_with_a_query_hash(server):
+    server.query("ASK { ?s ?p 'log-line-check' }")
+    lines = [line for line in server.log if "talentkg.access GET /sparql" in line]
+    assert lines and all("query=" in line for line in lines)
+    assert all("log-line-check" not in line for line in server.log)

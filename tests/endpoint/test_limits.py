@@ -1,0 +1,87 @@
+"""Time limits that really stop work, crashes that cost one worker, nesting and row caps."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CHEAP = "ASK { tkgr:pif a tkg:Programme }"
+
+
+@pytest.fixture(scope="module")
+def limited(cli_env):
+    from conftest import start_server, stop_server
+
+    env = dict(cli_env, TALENTKG_QUERY_TIMEOUT="2", TALENTKG_MAX_ROWS="25", TALENTKG_EXECUTORS="2")
+    s = start_server(env)
+    yield s
+    stop_server(s)
+
+
+@pytest.mark.slow
+def test_expensive_query_is_stopped_while_others_are_answered(limited):
+    outcome: dict[str, requests.Response] = {}
+
+    def expensive() -> None:
+        outcome["slow"] = limited.query(EXPENSIVE, timeout=120)
+
+    thread = threading.Thread(target=expensive)
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.5)
+    during = limited.query(CHEAP)  # a second client, meanwhile
+    assert during.status_code == 200 and during.json()["boolean"] is True
+    thread.join(120)
+    elapsed = time.monotonic() - started
+    slow = outcome["slow"]
+    assert slow.status_code == 503
+    assert "time limit of 2 s" in slow.text and slow.headers["X-Talentkg-Error"] == "timeout"
+    assert elapsed < 60  # stopped near its limit, not run to the end
+    after = limited.query(CHEAP)  # and afterwards
+    assert after.status_code == 200
+    health = limited.get("healthz").json()
+    assert health["workers_replaced"] >= 1 and health["query_workers"] == 2
+
+
+def test_deep_nesting_is_refused_before_parsing(limited):
+    deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+    response = requests.post(limited.sparql, data=deep, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "nests brackets deeper" in response.text
+    parens = "SELECT * WHERE { FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }"
+    assert requests.post(limited.sparql, data={"query": parens}).status_code == 400
+    assert limited.alive()
+
+
+@pytest.mark.slow
+def test_a_crashing_query_costs_one_worker_only(make_server):
+    # with the nesting guard switched off, the hostile query reaches the parser and kills its worker
+    s = make_server(max_nesting_depth="1000000")
+    deep = "SELECT * WHERE " + "{" * 20000 + "}" * 20000
+    response = requests.post(s.sparql, data=deep, headers={"Content-Type": "application/sparql-query"}, timeout=120)
+    assert response.status_code in (400, 503)
+    assert s.alive()
+    assert s.query(CHEAP).status_code == 200
+    assert s.get("healthz").json()["query_workers"] >= 1
+
+
+def test_row_cap_is_signalled_never_silent(limited):
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    response = limited.query(query)
+    assert response.status_code == 200
+    assert response.headers["X-Talentkg-Truncated"].startswith("true")
+    doc = response.json()
+    assert doc["truncated"] is True and len(doc["results"]["bindings"]) == 25
+    tsv = limited.query(query, accept="text/tab-separated-values")
+    assert len(tsv.text.strip().split("\n")) == 26 and tsv.headers["X-Talentkg-Truncated"]
+    small = limited.query("SELECT ?s WHERE { ?s a tkg:Programme } LIMIT 3")
+    assert "X-Talentkg-Truncated" not in small.headers
+
+
+def test_construct_row_cap(limited):
+    response = limited.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", accept="text/turtle")
+    assert response.status_code == 200 and response.headers["X-Talentkg-Truncated"]
+    assert response.text.startswith("# Results truncated at 25 rows")
