@@ -101,13 +101,18 @@ def _value_text(graph: Graph, obs: Node) -> str:
             return f"{value:,}".replace(",", " ") if float(value) == int(value) else str(value)
         return str(value)
 
+    qualifier = str(graph.value(obs, TKG.valueQualifier) or "").rsplit("/", 1)[-1]
+    symbol = {"more-than": "> ", "at-least": "≥ ", "less-than": "< ", "at-most": "≤ ",
+              "approximately": "≈ ", "nearly": "≈ "}.get(qualifier, "")
     value = graph.value(obs, SDMXM.obsValue)
     if value is not None:
-        return fmt(value)
+        return symbol + fmt(value)
     low, high = graph.value(obs, SCHEMA.minValue), graph.value(obs, SCHEMA.maxValue)
     if low is not None and high is not None:
-        return f"{fmt(low)}–{fmt(high)}"
-    return f"≥ {fmt(low)}" if low is not None else f"≤ {fmt(high)}"
+        return f"{symbol}{fmt(low)}–{fmt(high)}"
+    if low is not None:
+        return f"{symbol or '≥ '}{fmt(low)}"
+    return f"{symbol or '≤ '}{fmt(high)}"
 
 
 def _add_labels(graph: Graph, kind: URIRef, make: Callable[[Node, str], str]) -> None:

@@ -34,17 +34,27 @@ def note_text(path: Path) -> str:
     return _note_text(str(path), path.stat().st_mtime)
 
 
+MAX_ELISION = 1500  # characters between two parts of one elided quote: the same passage
+
+
 def quote_found(quote: str, text: str) -> bool:
-    """True when every part of the quote (parts separated by an ellipsis) occurs in order."""
-    position = 0
-    for part in _ELLIPSIS.split(normalise(quote)):
-        if not part:
-            continue
-        found = text.find(part, position)
-        if found < 0:
-            return False
-        position = found + len(part)
-    return True
+    """True when the quote occurs verbatim, or its parts (separated by " […] ") occur in order nearby."""
+    parts = [p for p in _ELLIPSIS.split(normalise(quote)) if p]
+    if not parts:
+        return False
+    start = text.find(parts[0])
+    while start >= 0:
+        position, ok = start + len(parts[0]), True
+        for part in parts[1:]:
+            found = text.find(part, position)
+            if found < 0 or found - position > MAX_ELISION:
+                ok = False
+                break
+            position = found + len(part)
+        if ok:
+            return True
+        start = text.find(parts[0], start + 1)
+    return False
 
 
 @dataclass(frozen=True)

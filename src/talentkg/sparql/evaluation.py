@@ -33,6 +33,7 @@ class QueryJob:
     top_level_limit: int | None = None
     services: tuple[str, ...] = ()  # allowed SERVICE IRIs used by the query (already checked)
     prefixes: tuple[tuple[str, str], ...] = ()
+    substitutions: tuple[tuple[str, str], ...] = ()  # (variable, term in N-Triples syntax)
 
 
 @dataclass
@@ -58,6 +59,21 @@ def dataset_options(job: QueryJob) -> dict[str, Any]:
     if job.has_dataset_clause:
         return {}
     return {"use_default_graph_as_union": True}
+
+
+def term_from_ntriples(text: str) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """Parse one RDF term written in N-Triples syntax (``<iri>``, ``"x"@en``, ``"1"^^<...>``)."""
+    triples = list(ox.parse(f"<urn:s> <urn:p> {text} .\n".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    if len(triples) != 1:
+        raise ValueError(f"not a single RDF term: {text!r}")
+    return triples[0].object  # type: ignore[return-value]
+
+
+def substitutions(job: QueryJob) -> dict[ox.Variable, ox.NamedNode | ox.Literal | ox.BlankNode] | None:
+    """Parameter values bound as RDF terms (SEP-0007 substitution), never spliced into the text."""
+    if not job.substitutions:
+        return None
+    return {ox.Variable(name): term_from_ntriples(value) for name, value in job.substitutions}
 
 
 def _cut_lines(data: bytes, keep: int) -> bytes:
@@ -136,7 +152,8 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
     """
     media = BY_NAME[job.media]
     try:
-        result = store.query(text or job.text, prefixes=dict(job.prefixes) or None, **dataset_options(job))
+        result = store.query(text or job.text, prefixes=dict(job.prefixes) or None,
+                             substitutions=substitutions(job), **dataset_options(job))
         if isinstance(result, ox.QueryBoolean):
             if media.results_format is None:
                 media = BY_NAME["json"]

@@ -100,15 +100,22 @@ class QueryEngine:
         return shape
 
     def answer(self, text: str, shape: QueryShape, media: MediaType, *, default_graphs: tuple[str, ...] = (),
-               named_graphs: tuple[str, ...] = (), timeout: float | None = None) -> Answer:
-        key = (text, media.name, default_graphs, named_graphs)
+               named_graphs: tuple[str, ...] = (), timeout: float | None = None,
+               substitutions: tuple[tuple[str, str], ...] = ()) -> Answer:
+        """Evaluate ``text`` (already inspected into ``shape``) and serialise it as ``media``.
+
+        ``substitutions`` binds variables to RDF terms given in N-Triples syntax, e.g.
+        ``(("programme", "<https://w3id.org/talentkg/id/pif>"),)``: values are never spliced into text.
+        """
+        key = (text, media.name, default_graphs, named_graphs, substitutions)
         cached = self.cache.get(key) if not shape.services else None
         if cached is not None:
             return Answer(cached.body, cached.media, cached.rows, cached.truncated, cached=True)
         job = QueryJob(text=text, media=media.name, form=shape.form, default_graphs=default_graphs,
                        named_graphs=named_graphs, has_dataset_clause=shape.has_dataset_clause,
                        max_rows=self.config.max_rows, top_level_limit=shape.top_level_limit,
-                       services=tuple(s.iri for s in shape.services if s.iri), prefixes=self._prefixes)
+                       services=tuple(s.iri for s in shape.services if s.iri), prefixes=self._prefixes,
+                       substitutions=substitutions)
         outcome = self._run(job, self.config.query_timeout if timeout is None else timeout)
         if outcome.error:
             raise _error(outcome)
