@@ -151,3 +151,9 @@ def test_results_are_well_formed(server):
     assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
     doc = json.loads(server.query(ASK).content)
     assert doc == {"head": {}, "boolean": True}
+
+
+def test_endpoint_answers_with_and_without_trailing_slash(server):
+    for path in ("sparql", "sparql/"):
+        response = requests.post(server.url + path, data="ASK {}", headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 200 and response.json()["boolean"] is True

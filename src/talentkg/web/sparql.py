@@ -67,6 +67,7 @@ def _rdf_doc(graph_builder, etag_seed: str) -> Response:
 
 
 @bp.route("/sparql", methods=["GET", "POST", "HEAD"])
+@bp.route("/sparql/", methods=["GET", "POST", "HEAD"])  # the W3C protocol tests use this form
 def sparql() -> Response:
     st = state()
     query_request = protocol.read(request, max_bytes=st.config.max_request_bytes)
