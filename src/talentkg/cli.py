@@ -114,9 +114,14 @@ def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, dev
                      service_allowlist=() if offline else None)
     store = open_store(config)
     click.secho(f"· data version {store.info.version}: {store.triple_count()} triples", err=True, fg="bright_black")
+    from talentkg.catalogue import CatalogueError
     from talentkg.server import run
 
-    run(config, store, host=host, port=port, dev=dev)
+    try:
+        run(config, store, host=host, port=port, dev=dev)
+    except CatalogueError as exc:  # a malformed queries/*.rq, found while the app is built
+        click.secho(f"cannot serve: {exc.message}", err=True, fg="red")
+        sys.exit(EXIT_INVALID)
 
 
 @main.command()

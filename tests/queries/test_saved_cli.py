@@ -31,3 +31,20 @@ def test_run_refuses_bad_parameters(run_cli) -> None:
     assert result.code == 1 and "unknown parameter 'since'" in result.err
     result = run_cli("run", "no-such-query")
     assert result.code == 1 and "no saved query named 'no-such-query'" in result.err
+
+
+def test_serve_refuses_a_malformed_saved_query(tmp_path, cli_env) -> None:
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    (tmp_path / "queries" / "broken.rq").write_text("#+ summary: broken\n#+ params:\n#+   - {name: x, type: url}\n"
+                                                     "SELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "talentkg.cli", "--root", str(tmp_path), "serve", "--port", "0"],
+                          capture_output=True, text=True, env=cli_env, timeout=300)
+    assert proc.returncode == 1
+    assert "broken.rq" in proc.stderr and "type must be one of" in proc.stderr
