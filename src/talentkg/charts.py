@@ -60,7 +60,9 @@ def spec(chart: Chart, results: dict[str, Any], *, title: str, description: str 
         x.update(scale={"zero": False}, axis={"format": "d", "tickMinStep": 1})
     else:
         x["sort"] = None  # keep the query's ORDER BY
-    encoding: dict[str, Any] = {"x": x, "y": {"field": chart.y, "type": "quantitative", "title": chart.y},
+    y_type = _field_type(rows, chart.y)
+    y_title = f"{chart.y} to {chart.y2}" if chart.y2 else chart.y
+    encoding: dict[str, Any] = {"x": x, "y": {"field": chart.y, "type": y_type, "title": y_title},
                                 "tooltip": [{"field": c} for c in columns]}
     if chart.y2:
         encoding["y2"] = {"field": chart.y2}

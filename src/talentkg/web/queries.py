@@ -73,6 +73,17 @@ def _local_href(iri: str) -> str:
     return iri
 
 
+def _compact(iri: str) -> str:
+    """``tkgr:pif-salary`` rather than the full IRI, for IRIs shown without a label."""
+    from talentkg.namespaces import PREFIXES
+
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
 def _query_string(values: dict[str, str], **extra: str) -> str:
     pairs = {**values, **extra}
     return ("?" + urlencode(pairs)) if pairs else ""
@@ -190,7 +201,7 @@ def _table(results: dict[str, Any], hidden: set[str]) -> tuple[list[dict[str, st
             if term is not None:
                 if term.get("type") == "uri":
                     cell.update(href=_local_href(term["value"]), title=term["value"],
-                                text=label["value"] if label else term["value"],
+                                text=label["value"] if label else _compact(term["value"]),
                                 lang=(label or {}).get("xml:lang"))
                 else:
                     cell.update(text=term["value"], lang=term.get("xml:lang"))
