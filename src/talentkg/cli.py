@@ -114,9 +114,14 @@ def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, dev
                      service_allowlist=() if offline else None)
     store = open_store(config)
     click.secho(f"· data version {store.info.version}: {store.triple_count()} triples", err=True, fg="bright_black")
+    from talentkg.catalogue import CatalogueError
     from talentkg.server import run
 
-    run(config, store, host=host, port=port, dev=dev)
+    try:
+        run(config, store, host=host, port=port, dev=dev)
+    except CatalogueError as exc:  # a malformed queries/*.rq, found while the app is built
+        click.secho(f"cannot serve: {exc.message}", err=True, fg="red")
+        sys.exit(EXIT_INVALID)
 
 
 @main.command()
@@ -177,6 +182,63 @@ def stats(ctx: click.Context, fmt: str) -> None:
     click.echo(f"  {sum(graphs.values()):>8}  total\n\ninstances per class")
     for c, n in classes.items():
         click.echo(f"  {n:>8}  {c}")
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def list_queries(ctx: click.Context, fmt: str) -> None:
+    """List the saved comparison queries (queries/*.rq) with their parameters."""
+    from talentkg.catalogue import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(_config(ctx).queries_dir)
+    except CatalogueError as exc:
+        click.secho(f"error: {exc.message}", err=True, fg="red")
+        sys.exit(EXIT_INVALID)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([q.to_json() for q in catalogue], ensure_ascii=False, indent=2))
+        return
+    for q in catalogue:
+        click.echo(f"{q.name}\n    {q.summary}")
+        for p in q.params:
+            default = f", default {p.default}" if p.default is not None else ""
+            click.echo(f"    --param {p.name}=<{p.type}{default}>  {p.description}")
+
+
+@main.command("run")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the saved query.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv"]))
+@click.pass_context
+def run_query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run the saved query NAME (see `talentkg queries`) and print its result."""
+    from talentkg.catalogue import CatalogueError, bind, load_catalogue
+    from talentkg.errors import TalentKGError
+    from talentkg.sparql.execution import run_local
+
+    config = _config(ctx)
+    pairs = []
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param {item!r}: write KEY=VALUE")
+        pairs.append((key.strip(), value))
+    try:
+        query = load_catalogue(config.queries_dir).require(name)
+        substitutions = bind(query, pairs)
+    except (CatalogueError, TalentKGError) as exc:
+        click.secho(f"error: {exc.message}", err=True, fg="red")
+        sys.exit(EXIT_INVALID)
+    store = open_store(config, quiet=True)
+    try:
+        click.echo(run_local(store, query.text, fmt, substitutions=substitutions), nl=False)
+    except TalentKGError as exc:
+        click.secho(f"error: {exc.message}", err=True, fg="red")
+        sys.exit(EXIT_INVALID)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -151,7 +151,8 @@ def _error(outcome: Outcome) -> errors.TalentKGError:
     return kind(outcome.message)
 
 
-def run_local(store: GraphStore, text: str, fmt: str, config: Config | None = None) -> str:
+def run_local(store: GraphStore, text: str, fmt: str, config: Config | None = None, *,
+              substitutions: tuple[tuple[str, str], ...] = ()) -> str:
     """Evaluate in this process (CLI use) and return text in ``fmt`` (or a plain table)."""
     from talentkg.config import load_config
     from talentkg.sparql.negotiation import RDF_TYPES, RESULT_TYPES
@@ -165,7 +166,7 @@ def run_local(store: GraphStore, text: str, fmt: str, config: Config | None = No
         media = BY_NAME.get(fmt) or (RDF_TYPES[0] if graph else RESULT_TYPES[0])
         if (media.kind == "rdf") != graph:
             raise errors.NotAcceptable(f"--format {fmt} does not fit a {shape.form} query")
-    answer = engine.answer(text, shape, media)
+    answer = engine.answer(text, shape, media, substitutions=substitutions)
     body = answer.body.decode("utf-8")
     if fmt != "table" or graph:
         return body
