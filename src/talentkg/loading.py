@@ -98,9 +98,20 @@ def discover(config: Config, *, include_shapes: bool = True) -> list[SourceFile]
     return found
 
 
+#: Modules whose code shapes the loaded data: a change to any of them is a new data version.
+PIPELINE_MODULES = ("loading.py", "derivation.py", "validation.py", "source_text.py", "pipeline.py")
+
+
 def version_of(files: Iterable[SourceFile]) -> str:
-    """A digest of every input byte and the code version: equal digests mean equal loaded data."""
+    """A digest of every input byte and of the code that turns it into served data.
+
+    Equal digests mean equal loaded data, so the digest can key the validation cache and stamp
+    stores: editing a data file, a shape or the derivation code all yield a new version.
+    """
     digest = hashlib.sha256(f"talentkg {__version__}\n".encode())
+    package = Path(__file__).resolve().parent
+    for module in PIPELINE_MODULES:
+        digest.update((package / module).read_bytes())
     for f in files:
         digest.update(f.label.encode() + b"\0" + str(f.graph).encode() + b"\0")
         digest.update(f.path.read_bytes())
