@@ -101,7 +101,9 @@ def _value_text(graph: Graph, obs: Node) -> str:
             return f"{value:,}".replace(",", " ") if float(value) == int(value) else str(value)
         return str(value)
 
-    qualifier = str(graph.value(obs, TKG.valueQualifier) or "").rsplit("/", 1)[-1]
+    # A range may carry qual:range plus one wording qualifier ("environ"): the wording one gives the symbol.
+    names = sorted(str(q).rsplit("/", 1)[-1] for q in graph.objects(obs, TKG.valueQualifier))
+    qualifier = next((n for n in names if n != "range"), names[0] if names else "")
     symbol = {"more-than": "> ", "at-least": "≥ ", "less-than": "< ", "at-most": "≤ ",
               "approximately": "≈ ", "nearly": "≈ "}.get(qualifier, "")
     value = graph.value(obs, SDMXM.obsValue)
