@@ -84,7 +84,10 @@ def _locate(text: str, items: list[Sentence]) -> list[tuple[int, int]]:
     return spans
 
 
-def _regions(spans: list[tuple[int, int]], items: list[Sentence], parents: dict[str, str]) -> dict[str, list[tuple[int, int]]]:
+Span = tuple[int, int]
+
+
+def _regions(spans: list[Span], items: list[Sentence], parents: dict[str, str]) -> dict[str, list[Span]]:
     """The stretch of text each section owns: each sentence and what precedes it (its heading)."""
     regions: dict[str, list[tuple[int, int]]] = {}
     previous_end = 0
@@ -137,17 +140,15 @@ def compute(graph: Graph, origins: dict[Node, set[str]], note_path: Path) -> Cov
                 slug = _slug(src)
                 if slug:
                     cov.by_section.setdefault(slug, Counter())[name] += 1
-                    if slug not in cov.sections:
-                        cov.sections.append(slug)
             for origin in origins.get(node, ()):
                 if origin.startswith("data/programmes/"):
                     cov.by_file.setdefault(origin, Counter())[name] += 1
+    cov.sections += sorted(set(cov.by_section) - set(cov.sections))  # cited sections without sentences
     for programme in graph.subjects(RDF.type, TKG.Programme):
+        english = sorted(str(v) for v in graph.objects(programme, RDFS.label) if getattr(v, "language", None) == "en")
         for origin in origins.get(programme, ()):
             if origin.startswith("data/programmes/"):
-                label = next((str(v) for v in graph.objects(programme, RDFS.label) if getattr(v, "language", None) == "en"),
-                             str(programme))
-                cov.file_programmes.setdefault(origin, []).append(label)
+                cov.file_programmes.setdefault(origin, []).append(english[0] if english else str(programme))
     return cov
 
 
@@ -205,11 +206,12 @@ def render_markdown(cov: Coverage) -> str:
     covered_section = Counter(s.sentence.section for s in cov.sentences if s.covered)
     for slug in cov.sections:
         counts = cov.by_section.get(slug, Counter())
-        lines.append(_row([f"`src:{slug}`", cov.titles.get(slug, ""), per_section[slug], covered_section[slug],
-                           *(counts[n] for n in names), sum(counts.values())]))
+        lines.append(_row([f"`src:{slug}`", cov.titles.get(slug, ""), per_section[slug],
+                           covered_section[slug], *(counts[n] for n in names), sum(counts.values())]))
     lines += ["", "## Sentences without a statement", ""]
     if cov.uncovered:
-        lines += [f"- `src:{s.sentence.section}` ({s.ratio:.0%} covered): {s.sentence.text}" for s in cov.uncovered]
+        lines += [f"- `src:{s.sentence.section}` ({s.ratio:.0%} covered): {s.sentence.text}"
+                  for s in cov.uncovered]
     else:
         lines.append("None: every sentence of the note is covered.")
     partial = [s for s in cov.sentences if s.covered and s.ratio < 1]

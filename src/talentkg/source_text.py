@@ -107,7 +107,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«A-ZÀ-ÖØ-Þ0-9])")
 
 
 def _is_continuation(raw: str, line: str, previous: str | None) -> bool:
-    """A line that goes on with the previous one across a blank line ("Sur les deux" / "dernières cohortes")."""
+    """A line going on with the previous one across a blank line ("Sur les deux" / "dernières cohortes")."""
     return (previous is not None and not raw.lstrip().startswith(("-", "*", "¹", "#"))
             and line[:1].islower() and not previous.rstrip().endswith((".", "!", "?", ":", ";", ")")))
 
@@ -172,7 +172,8 @@ def _paragraphs(lines: list[str]) -> list[tuple[str, str, bool]]:
             out.append(("pif-note-1", line, True))
             continue
         previous = out[-1] if out else None
-        if previous and previous[0] == section and not previous[2] and _is_continuation(raw, line, previous[1]):
+        joined = previous and previous[0] == section and not previous[2]
+        if joined and _is_continuation(raw, line, previous[1]):
             out[-1] = (section, previous[1] + " " + line, False)
             continue
         out.append((section, line, False))
