@@ -145,7 +145,8 @@ def compute(graph: Graph, origins: dict[Node, set[str]], note_path: Path) -> Cov
                     cov.by_file.setdefault(origin, Counter())[name] += 1
     cov.sections += sorted(set(cov.by_section) - set(cov.sections))  # cited sections without sentences
     for programme in graph.subjects(RDF.type, TKG.Programme):
-        english = sorted(str(v) for v in graph.objects(programme, RDFS.label) if getattr(v, "language", None) == "en")
+        english = sorted(str(v) for v in graph.objects(programme, RDFS.label)
+                         if getattr(v, "language", None) == "en")
         for origin in origins.get(programme, ()):
             if origin.startswith("data/programmes/"):
                 cov.file_programmes.setdefault(origin, []).append(english[0] if english else str(programme))
