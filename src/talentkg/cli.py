@@ -241,5 +241,39 @@ def run_query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) 
         sys.exit(EXIT_INVALID)
 
 
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (default: standard output).")
+@click.option("--check", "check", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Compare the report with this committed file; exit 1 if it is out of date.")
+@click.pass_context
+def coverage(ctx: click.Context, output: Path | None, check: Path | None) -> None:
+    """Statements per programme and per section of the note, and the sentences no quote covers yet."""
+    from talentkg.coverage import compute, render_markdown
+    from talentkg.derivation import derive
+    from talentkg.loading import discover, load_files
+    from talentkg.namespaces import GRAPH_DATA
+
+    config = _config(ctx)
+    try:
+        loaded = load_files(discover(config, include_shapes=False))
+    except LoadError as exc:
+        _fail_unreadable(exc)
+    derive(loaded)
+    report = render_markdown(compute(loaded.graph(GRAPH_DATA), loaded.origins, config.note_path))
+    if check is not None:
+        current = check.read_text(encoding="utf-8") if check.is_file() else ""
+        if current != report:
+            click.secho(f"{check} is out of date: regenerate it with `talentkg coverage --output {check}`.",
+                        err=True, fg="red")
+            sys.exit(EXIT_INVALID)
+        click.secho(f"· {check} is up to date", err=True, fg="bright_black")
+    elif output is not None:
+        output.write_text(report, encoding="utf-8")
+        click.secho(f"· wrote {output}", err=True, fg="bright_black")
+    else:
+        click.echo(report, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -22,6 +22,7 @@ from talentkg.namespaces import (FIGURES, GRAPH_DATA, GRAPH_ONTOLOGY, SCHEMA, SD
                                  TKGR, QB)
 
 LANGS = ("en", "fr")
+RATIO = URIRef("https://w3id.org/talentkg/concept/unit/ratio")
 
 #: Labels of reused predicates that appear in sourced statements.
 PREDICATE_LABELS: dict[URIRef, tuple[str, str]] = {
@@ -92,27 +93,49 @@ class Labeller:
         return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _value_text(graph: Graph, obs: Node) -> str:
+def _value_text(graph: Graph, obs: Node, lang: str = "en") -> str:
+    """The value as a reader would write it: bounds and wording as symbols, ratios as percentages.
+
+    Percentages are how the note states ratios ("94%"), so the label shows them that way; the data keeps
+    the ratio. French labels use a decimal comma.
+    """
+    percent = graph.value(obs, SDMXA.unitMeasure) == RATIO
+
     def fmt(v: Node | None) -> str:
         if v is None:
             return "?"
         value = v.toPython() if isinstance(v, Literal) else v
         if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
-            return f"{value:,}".replace(",", " ") if float(value) == int(value) else str(value)
+            if percent:
+                value = Decimal(str(value)) * 100
+            text = f"{int(value):,}".replace(",", " ") if float(value) == int(value) else str(value)
+            return text.replace(".", ",") if lang == "fr" else text
         return str(value)
 
-    qualifier = str(graph.value(obs, TKG.valueQualifier) or "").rsplit("/", 1)[-1]
+    # A range may carry qual:range plus one wording qualifier ("environ"): the wording one gives the symbol.
+    names = sorted(str(q).rsplit("/", 1)[-1] for q in graph.objects(obs, TKG.valueQualifier))
+    qualifier = next((n for n in names if n != "range"), names[0] if names else "")
     symbol = {"more-than": "> ", "at-least": "≥ ", "less-than": "< ", "at-most": "≤ ",
               "approximately": "≈ ", "nearly": "≈ "}.get(qualifier, "")
+    suffix = " %" if percent else ""
     value = graph.value(obs, SDMXM.obsValue)
     if value is not None:
-        return symbol + fmt(value)
+        return symbol + fmt(value) + suffix
     low, high = graph.value(obs, SCHEMA.minValue), graph.value(obs, SCHEMA.maxValue)
     if low is not None and high is not None:
-        return f"{symbol}{fmt(low)}–{fmt(high)}"
+        return f"{symbol}{fmt(low)}–{fmt(high)}{suffix}"
     if low is not None:
-        return f"{symbol or '≥ '}{fmt(low)}"
-    return f"{symbol or '≤ '}{fmt(high)}"
+        return f"{symbol or '≥ '}{fmt(low)}{suffix}"
+    return f"{symbol or '≤ '}{fmt(high)}{suffix}"
+
+
+def _plural(graph: Graph, obs: Node, lang: str) -> bool:
+    """Whether the unit is written in the plural after this figure's value (its largest stated number)."""
+    numbers = [graph.value(obs, p) for p in (SDMXM.obsValue, SCHEMA.maxValue, SCHEMA.minValue)]
+    number = next((n.toPython() for n in numbers if isinstance(n, Literal)), None)
+    if not isinstance(number, (int, Decimal, float)):
+        return False
+    return number >= 2 if lang == "fr" else number != 1
 
 
 def _add_labels(graph: Graph, kind: URIRef, make: Callable[[Node, str], str]) -> None:
@@ -128,12 +151,17 @@ def add_labels(graph: Graph, ontology: Graph) -> None:
     L = Labeller(graph, ontology)
     v = graph.value
 
-    def observation(n: Node, lang: str) -> str:
+    def unit_text(n: Node, lang: str) -> str:
         unit = v(n, SDMXA.unitMeasure)
-        unit_text = "" if unit is None or str(unit).endswith(("/person", "/item", "/organisation", "/project")) \
-            else " " + L(unit, lang)
+        if unit is None or unit == RATIO or str(unit).endswith(("/person", "/item", "/organisation", "/project")):
+            return ""
+        plural = next((str(p) for p in graph.objects(unit, TKG.pluralLabel)
+                       if isinstance(p, Literal) and p.language == lang), None)
+        return " " + (plural if plural and _plural(graph, n, lang) else L(unit, lang))
+
+    def observation(n: Node, lang: str) -> str:
         return (f"{L(v(n, TKG.refEntity), lang)} — {L(v(n, TKG.indicator), lang)} "
-                f"({L(v(n, SDMXD.refPeriod), lang)}) : {_value_text(graph, n)}{unit_text}").replace(
+                f"({L(v(n, SDMXD.refPeriod), lang)}) : {_value_text(graph, n, lang)}{unit_text(n, lang)}").replace(
                     ") : ", "): " if lang == "en" else ") : ")
 
     def role(n: Node, lang: str) -> str:

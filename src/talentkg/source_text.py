@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ELLIPSIS = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…)\s*")
@@ -37,24 +38,37 @@ def note_text(path: Path) -> str:
 MAX_ELISION = 1500  # characters between two parts of one elided quote: the same passage
 
 
-def quote_found(quote: str, text: str) -> bool:
-    """True when the quote occurs verbatim, or its parts (separated by " […] ") occur in order nearby."""
-    parts = [p for p in _ELLIPSIS.split(normalise(quote)) if p]
+def quote_parts(quote: str) -> list[str]:
+    """The verbatim parts of a quote, once markup is ignored and " […] " elisions are cut out."""
+    return [p for p in _ELLIPSIS.split(normalise(quote)) if p]
+
+
+def quote_matches(quote: str, text: str) -> Iterator[list[tuple[int, int]]]:
+    """Every place the quote occurs in the text, as the (start, end) span of each of its parts.
+
+    The parts must occur in order, each within MAX_ELISION characters of the previous one.
+    """
+    parts = quote_parts(quote)
     if not parts:
-        return False
+        return
     start = text.find(parts[0])
     while start >= 0:
-        position, ok = start + len(parts[0]), True
+        spans, position, ok = [(start, start + len(parts[0]))], start + len(parts[0]), True
         for part in parts[1:]:
             found = text.find(part, position)
             if found < 0 or found - position > MAX_ELISION:
                 ok = False
                 break
+            spans.append((found, found + len(part)))
             position = found + len(part)
         if ok:
-            return True
+            yield spans
         start = text.find(parts[0], start + 1)
-    return False
+
+
+def quote_found(quote: str, text: str) -> bool:
+    """True when the quote occurs verbatim, or its parts (separated by " […] ") occur in order nearby."""
+    return next(quote_matches(quote, text), None) is not None
 
 
 @dataclass(frozen=True)
@@ -92,14 +106,36 @@ _SUB_HEADINGS = [
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«A-ZÀ-ÖØ-Þ0-9])")
 
 
+def _is_continuation(raw: str, line: str, previous: str | None) -> bool:
+    """A line going on with the previous one across a blank line ("Sur les deux" / "dernières cohortes")."""
+    return (previous is not None and not raw.lstrip().startswith(("-", "*", "¹", "#"))
+            and line[:1].islower() and not previous.rstrip().endswith((".", "!", "?", ":", ";", ")")))
+
+
 def sentences(path: Path) -> list[Sentence]:
     """The note's statements, one per sentence or list item, tagged with their section slug.
 
-    Headings, the title, the table of contents and the source URLs are not statements.
+    Headings, the title, the table of contents and the source URLs are not statements. A line
+    that continues the previous one (the text was broken by a page break) is joined to it first.
     """
-    lines = path.read_text(encoding="utf-8").splitlines()
-    programme, sub = "introduction", None
+    paragraphs = _paragraphs(path.read_text(encoding="utf-8").splitlines())
     out: list[Sentence] = []
+    for section, line, footnote in paragraphs:
+        if footnote:
+            out.append(Sentence(section, line))
+            continue
+        line = line.lstrip("- ").strip()
+        for part in _SENTENCE_END.split(line):
+            part = part.strip()
+            if len(part) > 2 and re.search(r"[A-Za-zÀ-ÿ]", part):
+                out.append(Sentence(section, part))
+    return out
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[str, str, bool]]:
+    """(section slug, normalised text, is the footnote) for every statement line of the note."""
+    programme, sub = "introduction", None
+    out: list[tuple[str, str, bool]] = []
     in_toc = False
     title_seen = False
     for raw in lines:
@@ -133,12 +169,12 @@ def sentences(path: Path) -> list[Sentence]:
         else:
             section = programme if sub is None else f"{programme}-{sub}"
         if raw.lstrip().startswith("¹"):
-            section = "pif-note-1"
-            out.append(Sentence(section, line))
+            out.append(("pif-note-1", line, True))
             continue
-        line = line.lstrip("- ").strip()
-        for part in _SENTENCE_END.split(line):
-            part = part.strip()
-            if len(part) > 2 and re.search(r"[A-Za-zÀ-ÿ]", part):
-                out.append(Sentence(section, part))
+        previous = out[-1] if out else None
+        joined = previous and previous[0] == section and not previous[2]
+        if joined and _is_continuation(raw, line, previous[1]):
+            out[-1] = (section, previous[1] + " " + line, False)
+            continue
+        out.append((section, line, False))
     return out
