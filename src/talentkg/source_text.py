@@ -37,9 +37,14 @@ def note_text(path: Path) -> str:
 MAX_ELISION = 1500  # characters between two parts of one elided quote: the same passage
 
 
+def quote_parts(quote: str) -> list[str]:
+    """The normalised pieces of a quote, split where it elides text with " […] "."""
+    return [p for p in _ELLIPSIS.split(normalise(quote)) if p]
+
+
 def quote_found(quote: str, text: str) -> bool:
     """True when the quote occurs verbatim, or its parts (separated by " […] ") occur in order nearby."""
-    parts = [p for p in _ELLIPSIS.split(normalise(quote)) if p]
+    parts = quote_parts(quote)
     if not parts:
         return False
     start = text.find(parts[0])
