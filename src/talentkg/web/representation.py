@@ -62,8 +62,10 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) and len(i) > len(ns) for i in iris)}
 
 
-def serialise(triples: list[ox.Triple], media: MediaType) -> bytes:
-    prefixes = None if media.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else used_prefixes(triples)
+def serialise(triples: list[ox.Triple], media: MediaType, extra_prefixes: dict[str, str] | None = None) -> bytes:
+    prefixes = None
+    if media.rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        prefixes = {**used_prefixes(triples), **(extra_prefixes or {})}
     return ox.serialize(triples, format=media.rdf_format, prefixes=prefixes) or b""
 
 
