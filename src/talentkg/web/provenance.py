@@ -78,8 +78,9 @@ def section_view(describer: Describer, iri: str, note_sentences: list[Sentence])
         if sentence.section != slug:
             continue
         quoted_by = []
+        core = sentence.text.rstrip(" .!?;:")  # a quote may stop short of the full stop
         for cited, parts in pieces:
-            if any(len(p) >= 3 and (p in sentence.text or sentence.text in p) for p in parts) \
+            if any(len(p) >= 3 and (p in sentence.text or core in p) for p in parts) \
                     and cited.node not in quoted_by:
                 quoted_by.append(cited.node)
         shown.append(SentenceView(sentence.text, quoted_by))
