@@ -114,7 +114,8 @@ TEXT: dict[str, dict[str, str]] = {
     "editor_missing": {
         "en": "The editor's files are not installed on this server (run bash .ci/setup, which installs them with npm). Use the plain form below.",
         "fr": "Les fichiers de l'éditeur ne sont pas installés sur ce serveur (lancer bash .ci/setup, qui les installe avec npm). Utilisez le formulaire ci-dessous."},
-    "run": {"en": "Run", "fr": "Exécuter"},
+    "run": {"en": "Run the query", "fr": "Exécuter la requête"},
+    "share": {"en": "Share a link to this query", "fr": "Partager un lien vers cette requête"},
     "query": {"en": "Query", "fr": "Requête"},
     "format": {"en": "Format", "fr": "Format"},
     "file": {"en": "File", "fr": "Fichier"},

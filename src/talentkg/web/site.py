@@ -14,7 +14,7 @@ from talentkg.errors import NotFound
 from talentkg.namespaces import BASE, DCTERMS, GRAPH_ONTOLOGY, GRAPH_SHAPES, PREFIXES, TKG
 from talentkg.web import representation as rep
 from talentkg.web.citation import Citation, load as load_citation
-from talentkg.web.i18n import choose_lang, explicit_lang
+from talentkg.web.i18n import choose_lang, explicit_lang, text
 from talentkg.web.page import render
 from talentkg.web.state import state
 from talentkg.web.view import TYPE, Describer, Figure, Value
@@ -164,6 +164,7 @@ def editor() -> Response:
         "initial": with_prefixes(DEFAULT_QUERY),
         "query": asked,
         "examples": [{"name": e.name, "summary": e.summary, "query": e.query} for e in examples],
+        "labels": {"run": text("run", lang), "query": text("query", lang), "share": text("share", lang)},
     }
     body = render("editor.html", lang, installed=installed, config=config, examples=examples,
                   prefixes=prefixes, asked=asked)

@@ -16,6 +16,22 @@
   });
   window.talentkgEditor = yasgui;
 
+  /* YASGUI's icon buttons have no text: name them for screen readers and keyboard users. */
+  function nameButtons() {
+    var names = { yasqe_queryButton: config.labels.run, yasqe_share: config.labels.share };
+    Object.keys(names).forEach(function (cls) {
+      host.querySelectorAll("." + cls).forEach(function (button) {
+        if (!button.getAttribute("aria-label")) { button.setAttribute("aria-label", names[cls]); }
+      });
+    });
+    host.querySelectorAll(".CodeMirror textarea").forEach(function (area) {
+      if (!area.getAttribute("aria-label")) { area.setAttribute("aria-label", config.labels.query); }
+    });
+  }
+  ["tabAdd", "tabSelect", "tabChange"].forEach(function (event) {
+    yasgui.on(event, function () { window.setTimeout(nameButtons, 0); });
+  });
+
   function open(name, query) {
     var tab = yasgui.addTab(true, { name: name });
     tab.setQuery(query);
@@ -28,8 +44,9 @@
     if (yasqe) { yasqe.addPrefixes(config.prefixes); }
   }
   if (config.query) {
-    open("?query", config.query);
+    open(config.labels.query, config.query);
   }
+  nameButtons();
 
   var list = document.getElementById("examples");
   if (list) {
