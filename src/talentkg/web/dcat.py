@@ -5,7 +5,7 @@ Sizes and SHA-256 checksums come from the files as served, so a citation can nam
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import pyoxigraph as ox
 
@@ -30,7 +30,7 @@ def _typed(value: object, datatype: object) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(datatype))
 
 
-def catalogue(st: AppState, root: str, dumps: Mapping[str, object], build: Callable[[str], object]) -> list[ox.Triple]:
+def catalogue(st: AppState, root: str, dumps: Mapping[str, Any], build: Callable[[str], Any]) -> list[ox.Triple]:
     """Triples of the catalogue for the site at ``root`` (``http://host/``)."""
     triples: list[ox.Triple] = []
 
@@ -75,22 +75,22 @@ def catalogue(st: AppState, root: str, dumps: Mapping[str, object], build: Calla
     for name, dump in dumps.items():
         built = build(name)
         url = _n(root + "downloads/" + name)
-        media = getattr(dump, "media")
+        media = dump.media
         add(dataset, DCAT.distribution, url)
         add(dataset, VOID.dataDump, url)
         add(url, RDF.type, _n(DCAT.Distribution))
-        add(url, DCTERMS.title, _text(f"talentkg ({getattr(dump, 'title')})", "en"))
+        add(url, DCTERMS.title, _text(f"talentkg ({dump.title})", "en"))
         add(url, DCAT.downloadURL, url)
         add(url, DCAT.accessURL, url)
         add(url, DCAT.mediaType, _n(IANA + media.mime))
-        add(url, DCAT.byteSize, _typed(len(getattr(built, "body")), XSD.nonNegativeInteger))
+        add(url, DCAT.byteSize, _typed(len(built.body), XSD.nonNegativeInteger))
         add(url, DCTERMS.license, LICENCE)
         add(url, DCTERMS.hasVersion, _text(st.version))
         checksum = ox.BlankNode()
         add(url, SPDX + "checksum", checksum)
         add(checksum, RDF.type, _n(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
-        add(checksum, SPDX + "checksumValue", _typed(getattr(built, "sha256"), XSD.hexBinary))
+        add(checksum, SPDX + "checksumValue", _typed(built.sha256, XSD.hexBinary))
 
     add(service, RDF.type, _n(DCAT.DataService))
     add(service, DCTERMS.title, _text("talentkg SPARQL 1.1 endpoint", "en"))

@@ -57,10 +57,10 @@ def _cards(d: Describer) -> list[ProgrammeCard]:
         figures = d.figures_about(p)
         all_figures = figures + [f for s in subs for f in d.figures_about(s)]
 
-        def rank(f: Figure) -> tuple[int, int]:
+        def rank(f: Figure, own: list[Figure] = figures) -> tuple[int, int]:
             local_name = (f.indicator.iri or "").rsplit("/", 1)[-1] if f.indicator else ""
             order = KEY_INDICATORS.index(local_name) if local_name in KEY_INDICATORS else len(KEY_INDICATORS)
-            return order, 0 if f in figures else 1
+            return order, 0 if f in own else 1
 
         key, seen = [], set()
         for f in sorted(all_figures, key=rank):
