@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 
 from talentkg.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES, PREFIXES, TKG
 
@@ -58,7 +58,7 @@ def _cache_file(version: str, lang: str) -> Path:
         pylode_version = dist_version("pylode")
     except Exception:  # noqa: BLE001 - any failure only disables reuse across versions of pyLODE
         pylode_version = "unknown"
-    return cache_dir() / f"ontology-{version}-{lang}-pylode{pylode_version}.html"
+    return cache_dir() / f"ontology-{version}-{lang}-pylode{pylode_version}-2.html"
 
 
 def ontology_html(store: ox.Store, version: str, lang: str) -> str:
@@ -76,6 +76,9 @@ def ontology_html(store: ox.Store, version: str, lang: str) -> str:
         from pylode import OntPub
 
         g = _one_language(graph_of(store, GRAPH_ONTOLOGY), lang)
+        for ontology in set(g.subjects(RDF.type, OWL.Ontology)):
+            if (ontology, DCTERMS.title, None) in g:  # pyLODE would print the title and the label run together
+                g.remove((ontology, RDFS.label, None))
         doc = OntPub(ontology=g)
         for term in set(g.subjects()):
             if isinstance(term, URIRef) and str(term).startswith(str(TKG)) and len(str(term)) > len(str(TKG)):

@@ -202,7 +202,9 @@ def ontology() -> Response:
 
     st = state()
     lang = choose_lang()
-    html = ontology_html(st.store.ox, st.version, lang)
+    html = st.memo.get(f"ontology-html:{lang}")
+    if html is None:
+        html = st.memo.setdefault(f"ontology-html:{lang}", ontology_html(st.store.ox, st.version, lang))
     header = render("_docs_header.html", lang, css=url_for("static", filename="site.css"))
     html = html.replace("<html>", f'<html lang="{lang}">', 1)
     html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>" + header, html, count=1)
