@@ -82,7 +82,8 @@ def void_description(st: AppState, base: str) -> Graph:
     g.add((ds, DCTERMS.title, Literal("talentkg: digital-talent programmes in public administrations", lang="en")))
     g.add((ds, DCTERMS.title, Literal("talentkg : programmes de talents numériques dans l'administration", lang="fr")))
     g.add((ds, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    g.add((ds, VOID.dataDump, URIRef(base + "downloads/talentkg.trig")))
+    for dump in ("talentkg.trig", "talentkg.nq", "talentkg.jsonld", "talentkg.ttl", "talentkg.nt"):  # /downloads
+        g.add((ds, VOID.dataDump, URIRef(base + "downloads/" + dump)))
     g.add((ds, VOID.uriSpace, Literal("https://w3id.org/talentkg/id/")))
     g.add((ds, DCTERMS.hasVersion, Literal(st.version)))
     g.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))

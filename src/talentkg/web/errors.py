@@ -13,10 +13,29 @@ from talentkg.errors import EngineBusy, QueryTimeout, TalentKGError
 log = logging.getLogger("talentkg.errors")
 
 
+def _html_page(status: int, message: str) -> str | None:
+    """A page in the site's layout for browsers, when the site's templates are there."""
+    accept = request.accept_mimetypes
+    if accept["text/html"] <= max(accept["text/plain"], accept["application/json"]):
+        return None
+    try:
+        from talentkg.web.i18n import LANGS, explicit_lang
+        from talentkg.web.page import render
+
+        lang = explicit_lang() or request.accept_languages.best_match(LANGS) or LANGS[0]
+        return render("error.html", lang, status=status, message=message)
+    except Exception:  # noqa: BLE001 - an error page must never fail: plain text below
+        log.debug("no HTML error page", exc_info=True)
+        return None
+
+
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    """JSON when the client prefers it, plain text otherwise (what SPARQL clients show users)."""
+    """JSON when the client prefers it, a page for browsers, plain text otherwise (what SPARQL clients show)."""
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"]) if request else None
-    if best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/plain"]:
+    page = _html_page(status, message) if request else None
+    if page is not None:
+        response = Response(page, status=status, content_type="text/html; charset=utf-8")
+    elif best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/plain"]:
         body = json.dumps({"status": status, "error": code, "message": message}, ensure_ascii=False)
         response = Response(body + "\n", status=status, content_type="application/json; charset=utf-8")
     else:
