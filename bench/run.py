@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,17 @@ from stores import build, label, paths  # noqa: E402
 RESULTS = "application/sparql-results+json"
 TURTLE = "text/turtle"
 SLOW_FOR_C8 = 15.0  # seconds per request: beyond this a server is not run at c=8 (said as "skip")
+LONGEST_PHASE = 12.0  # seconds
+
+
+def baseline_source(rev: str) -> Path:
+    """``src/`` of an earlier commit, so that it can be served beside the working tree (``talentkg@REV``)."""
+    target = HERE / "work" / f"src-{rev}"
+    if not (target / "src" / "talentkg").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", rev, "src"], cwd=HERE.parent, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target / "src"
 
 
 def queries(selected: list[str] | None) -> dict[str, str]:
@@ -115,12 +127,27 @@ def run(args: argparse.Namespace) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix="talentkg-bench-"))
     cache_dir = scratch / "cache"
     log_dir = HERE / "work" / label(triples) / "logs"
-    servers = [make(name, data, cache_dir) for name in args.servers]
+    servers = []
+    for name in args.servers:
+        # "talentkg-nocache@REV": the same server with the code of commit REV;
+        # "talentkg-nocache+web_workers=2": with a setting (TALENTKG_WEB_WORKERS=2)
+        base, *settings = name.split("+")
+        base, _, rev = base.partition("@")
+        server = make(base, data, cache_dir)
+        server.name = name
+        if rev:
+            server.env["PYTHONPATH"] = str(baseline_source(rev))
+        for setting in settings:
+            key, _, value = setting.partition("=")
+            server.env[f"TALENTKG_{key.upper()}"] = value
+        servers.append(server)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the servers are stopped
     out: dict = {"size": label(triples), "data": info, "servers": {}, "queries": {},
                  "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                              "python": platform.python_version()},
                  "settings": {"seconds": args.seconds, "concurrency": args.concurrency},
                  "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    save = (lambda: args.out.write_text(json.dumps(out, indent=1))) if args.out else (lambda: None)
     try:
         for s in servers:
             s.start(log_dir)
@@ -157,7 +184,7 @@ def run(args: argparse.Namespace) -> dict:
                     if c > 1 and check["seconds"] > SLOW_FOR_C8:
                         entry["phases"].setdefault(s.name, {})[str(c)] = "skip"
                         continue
-                    seconds = max(args.seconds, min(30.0, 5 * check["seconds"] * max(1, c / 2)))
+                    seconds = max(args.seconds, min(LONGEST_PHASE, 4 * check["seconds"] * max(1, c / 2)))
                     phase = wrk_phase(s, text, accept, Path(check["reference"]), c, seconds,
                                       max(60.0, args.max_request_s), scratch)
                     for path in phase.pop("mismatch_files"):  # differing bodies must still be right
@@ -170,6 +197,7 @@ def run(args: argparse.Namespace) -> dict:
                     entry["phases"].setdefault(s.name, {})[str(c)] = phase
                     print(f"· {name} c={c} {s.name}: {phase['rps']:.1f} req/s p50 {phase['p50_us'] / 1000:.2f} ms "
                           f"(cores: {phase['cores']})", file=sys.stderr, flush=True)
+            save()  # a partial result survives an interrupted run
         for s in servers:
             out["servers"][s.name]["peak_rss_mib"] = s.rss_mib("VmHWM")
     finally:
@@ -189,11 +217,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-request-s", type=float, default=120.0, help="give up on a single request after this")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    args.out = args.out or HERE / "results" / f"{label(int(args.triples))}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     result = run(args)
-    out = args.out or HERE / "results" / f"{result['size']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1))
-    print(out)
+    args.out.write_text(json.dumps(result, indent=1))
+    print(args.out)
 
 
 if __name__ == "__main__":
