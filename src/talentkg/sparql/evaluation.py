@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from talentkg.namespaces import PREFIXES
 from talentkg.sparql.negotiation import BY_NAME, MediaType
 
 TRUNCATION_DOC = "https://w3id.org/talentkg/docs/endpoint#truncation"
@@ -32,7 +33,7 @@ class QueryJob:
     max_rows: int = 0  # 0: no cap
     top_level_limit: int | None = None
     services: tuple[str, ...] = ()  # allowed SERVICE IRIs used by the query (already checked)
-    prefixes: tuple[tuple[str, str], ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()  # predeclared prefixes the query may use (for parsing)
     substitutions: tuple[tuple[str, str], ...] = ()  # (variable, term in N-Triples syntax)
 
 
@@ -109,7 +110,7 @@ def _serialise_solutions(result: ox.QuerySolutions, media: MediaType, job: Query
 def _serialise_triples(result: ox.QueryTriples, media: MediaType, job: QueryJob) -> Outcome:
     fmt = media.rdf_format
     assert fmt is not None
-    prefixes = dict(job.prefixes) if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
+    prefixes = PREFIXES if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
     if not job.max_rows and fmt == ox.RdfFormat.N_TRIPLES:
         return Outcome(body=result.serialize(format=fmt) or b"", media=media.name)
     nt = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""

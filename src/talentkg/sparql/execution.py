@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cachetools import LRUCache
@@ -69,7 +70,6 @@ class QueryEngine:
         self.config = config
         self.cache = ResultCache(config.cache_max_bytes)
         self.pool: Any = None
-        self._prefixes = tuple(PREFIXES.items())
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start_workers(self) -> None:
@@ -114,7 +114,7 @@ class QueryEngine:
         job = QueryJob(text=text, media=media.name, form=shape.form, default_graphs=default_graphs,
                        named_graphs=named_graphs, has_dataset_clause=shape.has_dataset_clause,
                        max_rows=self.config.max_rows, top_level_limit=shape.top_level_limit,
-                       services=tuple(s.iri for s in shape.services if s.iri), prefixes=self._prefixes,
+                       services=tuple(s.iri for s in shape.services if s.iri), prefixes=mentioned_prefixes(text),
                        substitutions=substitutions)
         outcome = self._run(job, self.config.query_timeout if timeout is None else timeout)
         if outcome.error:
@@ -142,6 +142,16 @@ class QueryEngine:
             raise errors.EngineCrashed(
                 "the query engine process stopped while evaluating this query; it has been replaced "
                 "and the server is still running") from None
+
+
+@lru_cache(maxsize=2048)
+def mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:
+    """The predeclared prefixes whose ``name:`` occurs in the text: a superset of those the query uses.
+
+    Oxigraph parses every prefix it is given, for every query: passing all of them cost more than the
+    evaluation of a lookup (measured: 0.42 ms vs 0.37 ms per lookup with none).
+    """
+    return tuple((name, iri) for name, iri in PREFIXES.items() if name + ":" in text)
 
 
 def _error(outcome: Outcome) -> errors.TalentKGError:
