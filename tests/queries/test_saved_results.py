@@ -91,3 +91,11 @@ def test_conflicts_by_type(server) -> None:
 def test_audit_search_in_quotes(server) -> None:
     rows = _rows(server, "provenance-audit", programme=ID + "pif", search="135 FELLOWS")
     assert {r["figure"].removeprefix(ID) for r in rows} == {"pif-fellows-total", "pif-agencies-helped"}
+
+
+def test_amount_given_by_a_funder_counts_for_the_programme(server) -> None:
+    # the 2017 government subsidy is about the funder's role, not the programme, in the data
+    rows = _rows(server, "budgets", programme=ID + "code-for-america-programme", **{"from": "2017", "to": "2017"})
+    assert [(r["indicatorLabel"], r["amountLow"], r["funderLabel"]) for r in rows
+            if r["funder"]] == [("government subsidy", "1500000", "United States government")]
+    assert {r["about"] for r in rows} == {ID + "code-for-america-programme"}
