@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "tests" / "expected"
 NAMES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
-LIST_COLUMNS = {"models", "recruits", "skills", "support", "declaredModels", "programmes", "profiles"}
+LIST_COLUMNS = {"models", "recruits", "skills", "support", "declaredModels", "programmes", "profiles",
+                "qualifierLabel", "eurQualifierLabel", "amountQualifierLabel"}
 ID = "https://w3id.org/talentkg/id/"
 
 
@@ -50,6 +51,14 @@ def test_results_match_the_checked_expectation(server, name: str) -> None:
     want_header, want = _table((EXPECTED / f"{name}.csv").read_text(encoding="utf-8"))
     assert got_header == want_header
     assert got == want, f"missing: {want - got}\nunexpected: {got - want}"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if "figure" in _table(
+    (EXPECTED / f"{n}.csv").read_text(encoding="utf-8"))[0]])
+def test_each_figure_is_one_row(server, name: str) -> None:
+    # a range may carry two qualifiers (qual:range and one wording such as qual:approximately)
+    figures = [r["figure"] for r in _rows(server, name) if r["figure"]]
+    assert figures and len(figures) == len(set(figures))
 
 
 def test_pay_of_one_programme_in_its_currency_and_in_eur(server) -> None:
