@@ -104,7 +104,18 @@ def test_audit_search_in_quotes(server) -> None:
 
 def test_amount_given_by_a_funder_counts_for_the_programme(server) -> None:
     # the 2017 government subsidy is about the funder's role, not the programme, in the data
-    rows = _rows(server, "budgets", programme=ID + "code-for-america-programme", **{"from": "2017", "to": "2017"})
+    rows = _rows(server, "budgets", programme=ID + "code-for-america-programme",
+                 **{"from": "2017", "to": "2017"})
     assert [(r["indicatorLabel"], r["amountLow"], r["funderLabel"]) for r in rows
             if r["funder"]] == [("government subsidy", "1500000", "United States government")]
     assert {r["about"] for r in rows} == {ID + "code-for-america-programme"}
+
+
+def test_a_bound_fills_only_its_own_side(server) -> None:
+    # "durée maximale de 4 ans" is schema:maxValue, "un minimum de 10 ans" schema:minValue
+    durations = {r["indicator"].rsplit("/", 1)[-1]: (r["low"], r["high"], r["monthsLow"], r["monthsHigh"])
+                 for r in _rows(server, "placement-duration", programme=ID + "pif")}
+    assert durations == {"placement-duration": ("12", "12", "12", "12"),
+                         "max-placement-duration": ("", "4", "", "48")}
+    rows = _rows(server, "required-experience", programme=ID + "pif")
+    assert [(r["low"], r["high"], r["qualifierLabel"]) for r in rows] == [("10", "", "at least")]
