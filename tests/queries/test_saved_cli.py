@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+ID = "https://w3id.org/talentkg/id/"
+
 
 def test_queries_lists_the_catalogue(run_cli) -> None:
     result = run_cli("queries")
@@ -48,3 +50,21 @@ def test_serve_refuses_a_malformed_saved_query(tmp_path, cli_env) -> None:
                           capture_output=True, text=True, env=cli_env, timeout=300)
     assert proc.returncode == 1
     assert "broken.rq" in proc.stderr and "type must be one of" in proc.stderr
+
+
+def test_fellows_per_year_lists_calendar_years_only(run_cli, tmp_path) -> None:
+    # a copy of the project with counts in periods that start and end in 2019 but are not the year 2019
+    import shutil
+
+    from conftest import FIXTURES, ROOT
+
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(FIXTURES / "valid" / "fellows-outside-calendar-years.ttl", tmp_path / "data")
+    result = run_cli("--root", str(tmp_path), "run", "fellows-per-year", "--format", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert len(rows) == 10 and not [r for r in rows if "fixture" in r["figure"]]
+    result = run_cli("--root", str(tmp_path), "run", "provenance-audit", "--param", "search=fellows",
+                     "--format", "csv")
+    assert ID + "fixture-fellows-2019-h1" in result.out and ID + "fixture-fellows-2019-05" in result.out
