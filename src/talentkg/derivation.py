@@ -118,6 +118,10 @@ def _value_text(graph: Graph, obs: Node, lang: str = "en") -> str:
     symbol = {"more-than": "> ", "at-least": "≥ ", "less-than": "< ", "at-most": "≤ ",
               "approximately": "≈ ", "nearly": "≈ "}.get(qualifier, "")
     suffix = " %" if percent else ""
+    wording = {"average": (" on average", " en moyenne"), "planned": (" planned", " prévus"),
+               "target": (" targeted", " visés")}.get(qualifier)
+    if wording:
+        suffix += wording[0 if lang == "en" else 1]
     value = graph.value(obs, SDMXM.obsValue)
     if value is not None:
         return symbol + fmt(value) + suffix
