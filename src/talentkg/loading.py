@@ -18,7 +18,14 @@ from rdflib.term import Node
 from talentkg import __version__
 from talentkg.config import Config
 from talentkg.errors import LoadError
-from talentkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_WIKIDATA, PREFIXES
+from talentkg.namespaces import (GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_ROR, GRAPH_SHAPES, GRAPH_WIKIDATA,
+                                 GRAPH_WIKIDATA_SHAPES, PREFIXES)
+
+#: Folders of data/ that hold facts from outside the note, each loaded into a named graph of its own.
+EXTERNAL_DATA = {"wikidata": GRAPH_WIKIDATA, "ror": GRAPH_ROR}
+#: Shapes files that validate those graphs, not the data graph (see validation.validate_external).
+EXTERNAL_SHAPES = {"wikidata.ttl": GRAPH_WIKIDATA_SHAPES}
+SHAPES_GRAPHS = (GRAPH_SHAPES, GRAPH_WIKIDATA_SHAPES)
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,8 @@ class SourceFile:
     @property
     def kind(self) -> str:
         return {GRAPH_ONTOLOGY: "ontology", GRAPH_DATA: "data", GRAPH_SHAPES: "shapes",
-                GRAPH_WIKIDATA: "wikidata"}.get(self.graph, "other")
+                GRAPH_WIKIDATA: "wikidata", GRAPH_ROR: "ror",
+                GRAPH_WIKIDATA_SHAPES: "wikidata-shapes"}.get(self.graph, "other")
 
 
 @dataclass
@@ -87,11 +95,15 @@ def discover(config: Config, *, include_shapes: bool = True) -> list[SourceFile]
             found.append(SourceFile(p, graph, _relative(p, root)))
 
     add(config.ontology_dir.glob("*.ttl"), GRAPH_ONTOLOGY)
-    wikidata_dir = config.data_dir / "wikidata"
-    add((p for p in config.data_dir.rglob("*.ttl") if wikidata_dir not in p.parents), GRAPH_DATA)
-    add(wikidata_dir.glob("*.ttl"), GRAPH_WIKIDATA)
+    external = {config.data_dir / folder: graph for folder, graph in EXTERNAL_DATA.items()}
+    add((p for p in config.data_dir.rglob("*.ttl") if not any(d in p.parents for d in external)), GRAPH_DATA)
+    for folder, graph in external.items():
+        add(folder.glob("*.ttl"), graph)
     if include_shapes:
-        add(config.shapes_dir.glob("*.ttl"), GRAPH_SHAPES)
+        shapes = sorted(config.shapes_dir.glob("*.ttl"))
+        add((p for p in shapes if p.name not in EXTERNAL_SHAPES), GRAPH_SHAPES)
+        for name, graph in EXTERNAL_SHAPES.items():
+            add((p for p in shapes if p.name == name), graph)
     for extra in config.extra_data:
         extra = Path(extra)
         add(extra.rglob("*.ttl") if extra.is_dir() else [extra], GRAPH_DATA)
@@ -159,7 +171,7 @@ def load_files(files: list[SourceFile], *, progress: "Iterator[SourceFile] | Non
         target = loaded.graph(source.graph)
         for triple in g:
             target.add(triple)
-        if source.graph != GRAPH_SHAPES:
+        if source.graph not in SHAPES_GRAPHS:
             for s in set(g.subjects()):
                 loaded.origins.setdefault(s, set()).add(source.label)
     if errors:

@@ -21,7 +21,7 @@ from talentkg.config import Config
 from talentkg.derivation import derive
 from talentkg.errors import ValidationFailed
 from talentkg.loading import LoadedGraphs, discover, load_files, version_of
-from talentkg.validation import Report, validate_loaded
+from talentkg.validation import Report, validate_all
 
 Progress = Callable[[str], None]
 
@@ -78,8 +78,8 @@ def load_and_validate(config: Config, progress: Progress | None = None) -> tuple
     loaded = load_files(files)
     say(f"parsed {len(loaded)} triples; deriving labels and links")
     derive(loaded)
-    say("validating with SHACL shapes and checking quotes against the note")
-    report = validate_loaded(loaded, config)
+    say("validating with SHACL shapes, checking quotes against the note and the Wikidata/ROR extracts")
+    report = validate_all(loaded, config)
     return loaded, report
 
 
