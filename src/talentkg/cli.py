@@ -179,5 +179,9 @@ def stats(ctx: click.Context, fmt: str) -> None:
         click.echo(f"  {n:>8}  {c}")
 
 
+from talentkg.wikidata.commands import wikidata as _wikidata_commands  # noqa: E402
+
+main.add_command(_wikidata_commands)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
