@@ -7,11 +7,13 @@ with its file, line and column (taken from Oxigraph's parser, which locates erro
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
@@ -26,6 +28,22 @@ EXTERNAL_DATA = {"wikidata": GRAPH_WIKIDATA, "ror": GRAPH_ROR}
 #: Shapes files that validate those graphs, not the data graph (see validation.validate_external).
 EXTERNAL_SHAPES = {"wikidata.ttl": GRAPH_WIKIDATA_SHAPES}
 SHAPES_GRAPHS = (GRAPH_SHAPES, GRAPH_WIKIDATA_SHAPES)
+
+
+@contextmanager
+def verbatim_literals() -> Iterator[None]:
+    """Parse literals exactly as written, for graphs that copy another source's terms.
+
+    rdflib rewrites some literals by default ("2001-05-01T00:00:00Z"^^xsd:dateTime becomes
+    "…+00:00"): equal values, but different RDF terms, so a copy of Wikidata would no longer join
+    with Wikidata itself on them.
+    """
+    previous = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
 
 
 @dataclass(frozen=True)
@@ -145,7 +163,8 @@ def parse_file(source: SourceFile) -> Graph:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError(f"{source.label}:{line}: not valid UTF-8", path=source.label, line=line) from exc
     try:
-        g.parse(data=data, format="turtle", publicID=source.path.resolve().as_uri())
+        with verbatim_literals() if source.graph in EXTERNAL_DATA.values() else nullcontext():
+            g.parse(data=data, format="turtle", publicID=source.path.resolve().as_uri())
     except Exception as exc:  # rdflib raises BadSyntax and a few others
         message, line, column = _locate_syntax_error(source.path)
         if line is None:
