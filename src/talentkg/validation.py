@@ -189,6 +189,7 @@ def sparql_checks(data: Graph, shapes: Graph, constraints: list[tuple[Node, Node
         select = str(shapes.value(constraint, URIRef(SH + "select")))
         query = _prefix_block(shapes, constraint) + "\n" + select.replace("$this", "?this")
         message = str(shapes.value(constraint, URIRef(SH + "message")) or "does not conform")
+        severity = shapes.value(constraint, URIRef(SH + "severity")) or shapes.value(shape, URIRef(SH + "severity"))
         targets = _targets(store, shapes, shape)
         result = store.query(query)
         variables = [v.value for v in result.variables]
@@ -203,7 +204,9 @@ def sparql_checks(data: Graph, shapes: Graph, constraints: list[tuple[Node, Node
                 focus=_short(focus_ref) or focus.value,
                 message=_fill(message, row, variables).replace("{$this}", _short(focus_ref) or ""),
                 path=_short(URIRef(path.value)) if isinstance(path, ox.NamedNode) else None,
-                value=(value.value if value is not None else None),
+                value=(_short(URIRef(value.value)) if isinstance(value, ox.NamedNode) else
+                       value.value if value is not None else None),
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
                 shape=_short(shape) if isinstance(shape, URIRef) else None,
                 files=sorted(origins.get(focus_ref, ())),
             ))
