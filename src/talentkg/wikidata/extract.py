@@ -26,7 +26,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from talentkg import __version__
-from talentkg.loading import new_graph
+from talentkg.loading import LoadedGraphs, new_graph
 from talentkg.namespaces import GRAPH_WIKIDATA, TKG, WD, WDT
 from talentkg.wikidata.terms import (FACT, LABEL_LANGUAGES, PROPERTIES, PROVENANCE, WIKIDATA_STATEMENT,
                                      qid_of)
@@ -246,3 +246,18 @@ def write(directory: Path, statements: Graph, provenance: Graph, kind: str) -> N
     """Write both files, each atomically."""
     write_atomically(directory / ENTITIES_FILE, serialise(statements, ENTITIES_HEADER.format(kind=kind)))
     write_atomically(directory / PROVENANCE_FILE, serialise(provenance, PROVENANCE_HEADER.format(kind=kind)))
+
+
+def install(loaded: LoadedGraphs, graph_name: URIRef, parts: dict[str, Graph]) -> None:
+    """Put freshly built graphs in place of a loaded named graph, before validating them.
+
+    ``parts`` maps each file label (``data/wikidata/entities.ttl``...) to its graph, so that a
+    validation report names the file a problem would be written to.
+    """
+    merged = new_graph(graph_name)
+    for label, graph in parts.items():
+        for triple in graph:
+            merged.add(triple)
+        for subject in set(graph.subjects()):
+            loaded.origins[subject] = {label}
+    loaded.graphs[graph_name] = merged

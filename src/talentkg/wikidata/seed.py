@@ -35,7 +35,7 @@ ROR_EVIDENCE = "ROR record, not a Wikidata statement"
 
 #: Labels the reference tables show were read from Wikidata itself (a page generated from
 #: Wikidata, or cached results of a Wikidata query), with the words of the evidence that say so.
-#: The seed checks each quote is really in that row's evidence before using the label.
+#: The seed uses a label only while that row's evidence still says so.
 WIKIDATA_LABELS: tuple[tuple[str, str, str, str, str], ...] = (
     # (QID, label, language, table and row holding the evidence, words of that evidence)
     ("Q896375", "Federal Ministry in Germany", "en", "facts:Q492234:P31", "type Q896375 'Federal Ministry in Germany'"),
@@ -90,6 +90,7 @@ class Seeded:
     ror: Graph
     wikidata_facts: int
     ror_facts: int
+    skipped_labels: list[str]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -125,7 +126,7 @@ def _wikidata_value(row: FactRow, where: str) -> URIRef | Literal:
     if row.property == "P856" and re.match(r"https?://\S+$", row.value):
         return URIRef(row.value)
     if row.property == "P571" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z", row.value):
-        return Literal(row.value, datatype=XSD.dateTime)  # as Wikidata's query service writes dates
+        return Literal(row.value, datatype=XSD.dateTime, normalize=False)  # as Wikidata's query service writes it
     raise SeedError(f"{where}: cannot write {row.property} = {row.value!r} as Wikidata writes it; "
                     "give an item QID, a web address, or a full xsd:dateTime", path=where)
 
@@ -154,11 +155,12 @@ def _ror_value(row: FactRow, where: str) -> tuple[URIRef | Literal, list[tuple[U
     raise SeedError(f"{where}: cannot read the ROR value {row.property} = {row.value!r}", path=where)
 
 
-def _evidence(table: str, qids: dict[str, QidRow], facts: list[FactRow]) -> str:
+def _evidence(table: str, qids: dict[str, QidRow], facts: list[FactRow]) -> str | None:
+    """The evidence of the row ``table`` names ("qids:Q1" or "facts:Q1:P31"), or None without that row."""
     kind, qid, *prop = table.split(":")
     if kind == "qids":
-        return qids[qid].evidence
-    return next(f.evidence for f in facts if f.qid == qid and f.property == prop[0])
+        return qids[qid].evidence if qid in qids else None
+    return next((f.evidence for f in facts if f.qid == qid and f.property == prop[0]), None)
 
 
 def seed(reference: Path, data: Graph, started=None) -> Seeded:
@@ -198,10 +200,12 @@ def seed(reference: Path, data: Graph, started=None) -> Seeded:
             raise SeedError(f"{where}: the evidence says neither {WIKIDATA_EVIDENCE!r} nor {ROR_EVIDENCE!r}; "
                             "the seed cannot tell whose fact it is", path=where)
 
+    skipped: list[str] = []
     for qid, label, lang, table, quote in WIKIDATA_LABELS:
         evidence = _evidence(table, qids, facts)
-        if quote not in evidence:
-            raise SeedError(f"the evidence for the label of {qid} no longer says {quote!r}", path=str(reference))
+        if evidence is None or quote not in evidence:
+            skipped.append(f"{qid} {label!r}@{lang}")  # no evidence left that this is Wikidata's label
+            continue
         wikidata.append(Fact(item(qid), RDFS.label, Literal(label, lang=lang),
                              f"Wikidata label ({quote}), per the reference table evidence: {evidence}"))
 
@@ -235,7 +239,7 @@ def seed(reference: Path, data: Graph, started=None) -> Seeded:
         ror.add(fact.triple)
     add_fact_records(ror, ror_facts, ROR_RECORD, ror_activity,
                      derived_from={ror_record(r): ror_record(r) for r in ror_records})
-    return Seeded(statements, provenance, ror, len(wikidata), len(ror_facts))
+    return Seeded(statements, provenance, ror, len(wikidata), len(ror_facts), skipped)
 
 
 def _describe_ror_dataset(ror: Graph, activity: Activity) -> None:
