@@ -19,6 +19,7 @@ GRAPH_ALIASES = {
     "ontology": "https://w3id.org/talentkg/graph/ontology",
     "shapes": "https://w3id.org/talentkg/graph/shapes",
     "wikidata": "https://w3id.org/talentkg/graph/wikidata",
+    "ror": "https://w3id.org/talentkg/graph/ror",
 }
 
 

@@ -43,9 +43,8 @@ def test_refresh_from_a_stand_in_holding_the_same_facts_changes_nothing_and_reco
     plan = provenance.value(provenance.value(activity, PROV.qualifiedAssociation), PROV.hadPlan)
     query = str(provenance.value(plan, RDF.value))
     assert "CONSTRUCT" in query and "wd:Q492234" in query
-    # every fact has its record, and the refreshed extract passes the whole validation gate
+    # every fact's record says where it was read (the whole gate is run on a refreshed copy further down)
     assert "read from " + standin.query_url in (project / PROVENANCE).read_text(encoding="utf-8")
-    assert run_cli("--root", str(project), "validate").code == 0
 
 
 def test_the_shipped_extract_is_what_its_recorded_query_returns(standin):
