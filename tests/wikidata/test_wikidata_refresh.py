@@ -79,6 +79,7 @@ def test_refresh_prints_what_changed_batches_its_queries_and_keeps_only_what_the
 
     written = (project / ENTITIES).read_text(encoding="utf-8")
     assert "Q9900000010" in written and "bmftr" not in written
+    assert '"2001-05-01T00:00:00Z"^^xsd:dateTime' in written  # Wikidata's own term, not rdflib's rewrite
     assert "Fixture-Stiftung" not in written and "P9999999" not in written and "genid" not in written
 
     linked = len(re.findall(r"wd:Q\d+", _values_of_plan(project)))
