@@ -130,6 +130,7 @@ def test_seed_writes_ror_rows_as_ror_facts_and_wikidata_rows_as_wikidata_stateme
     (["Q95\tP571\t1998\t1998\tread somewhere"], None, "the seed cannot tell whose fact it is"),
     (["Q95\tP571\t1998\t1998\tWikidata statement, a year only"], None, "as Wikidata writes it"),
     (["Q95\tP2048\t3\t3\tWikidata statement via a test"], None, "not one of the extract's properties"),
+    (["Q95\tP31\tcompany\tcompany\tWikidata statement via a test"], None, "not a Wikidata item identifier"),
     ([], "Q95", "does not list them as verified"),
 ])
 def test_seed_refuses_what_it_would_have_to_guess(run_cli, project, tmp_path, facts, skip, message):

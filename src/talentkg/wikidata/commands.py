@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from talentkg.config import WIKIDATA_ENDPOINT, Config
-from talentkg.errors import LoadError, ServiceFailed, ValidationFailed
+from talentkg.errors import LoadError, ValidationFailed
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_ENDPOINT = 0, 1, 2, 3
 
@@ -29,7 +29,7 @@ def _load_data(config: Config) -> Any:
     return load_files(discover(config))
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.secho(message, err=True, fg="red")
     sys.exit(code)
 
@@ -45,9 +45,9 @@ def wikidata() -> None:
 @click.pass_context
 def seed(ctx: click.Context, reference: Path | None) -> None:
     """Build the extract and the ROR facts offline from the reference tables (no network)."""
-    from talentkg.namespaces import GRAPH_DATA
+    from talentkg.namespaces import GRAPH_DATA, GRAPH_ROR, GRAPH_WIKIDATA
     from talentkg.validation import validate_external
-    from talentkg.wikidata.extract import serialise, write, write_atomically
+    from talentkg.wikidata.extract import ENTITIES_FILE, PROVENANCE_FILE, install, serialise, write, write_atomically
     from talentkg.wikidata.seed import ROR_FILE, ROR_HEADER, seed as build_seed
 
     config = _config(ctx)
@@ -57,9 +57,6 @@ def seed(ctx: click.Context, reference: Path | None) -> None:
         seeded = build_seed(reference, loaded.graph(GRAPH_DATA))
     except LoadError as exc:
         _fail(f"cannot seed the extract:\n{exc.message}", EXIT_UNREADABLE)
-    from talentkg.namespaces import GRAPH_ROR, GRAPH_WIKIDATA
-    from talentkg.wikidata.extract import ENTITIES_FILE, PROVENANCE_FILE, install
-
     install(loaded, GRAPH_WIKIDATA, {f"data/wikidata/{ENTITIES_FILE}": seeded.statements,
                                      f"data/wikidata/{PROVENANCE_FILE}": seeded.provenance})
     install(loaded, GRAPH_ROR, {f"data/ror/{ROR_FILE}": seeded.ror})

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -163,7 +164,7 @@ def _evidence(table: str, qids: dict[str, QidRow], facts: list[FactRow]) -> str 
     return next((f.evidence for f in facts if f.qid == qid and f.property == prop[0]), None)
 
 
-def seed(reference: Path, data: Graph, started=None) -> Seeded:
+def seed(reference: Path, data: Graph, started: datetime | None = None) -> Seeded:
     """Build the extract for every entity ``data`` links, from the two tables in ``reference``."""
     started = started or now()
     qids_path, facts_path = reference / QIDS_TABLE, reference / FACTS_TABLE
@@ -177,7 +178,6 @@ def seed(reference: Path, data: Graph, started=None) -> Seeded:
 
     wikidata: list[Fact] = []
     ror_facts: list[Fact] = []
-    ror_extra: list[tuple[URIRef, URIRef, Literal]] = []
     ror_records: dict[str, str] = {}  # ROR id -> QID
     for row in facts:
         where = f"{facts_path}:{row.line}"
@@ -186,19 +186,21 @@ def seed(reference: Path, data: Graph, started=None) -> Seeded:
                             path=where)
         if row.property not in PROPERTIES:
             raise SeedError(f"{where}: {row.property} is not one of the extract's properties", path=where)
-        if row.evidence.startswith(WIKIDATA_EVIDENCE):
-            wikidata.append(Fact(item(row.qid), wdt(row.property), _wikidata_value(row, where), row.evidence))
-        elif row.evidence.startswith(ROR_EVIDENCE):
-            ror_id = _ror_id(row, where)
-            if ror_records.setdefault(ror_id, row.qid) != row.qid:
-                raise SeedError(f"{where}: ROR record {ror_id} is given for two entities", path=where)
-            value, described = _ror_value(row, where)
-            ror_facts.append(Fact(ror_record(ror_id), ROR_PROPERTIES[row.property], value, row.evidence))
-            ror_facts += [Fact(s, p, o, row.evidence) for s, p, o in described]
-            ror_extra += described
-        else:
-            raise SeedError(f"{where}: the evidence says neither {WIKIDATA_EVIDENCE!r} nor {ROR_EVIDENCE!r}; "
-                            "the seed cannot tell whose fact it is", path=where)
+        try:
+            if row.evidence.startswith(WIKIDATA_EVIDENCE):
+                wikidata.append(Fact(item(row.qid), wdt(row.property), _wikidata_value(row, where), row.evidence))
+            elif row.evidence.startswith(ROR_EVIDENCE):
+                ror_id = _ror_id(row, where)
+                if ror_records.setdefault(ror_id, row.qid) != row.qid:
+                    raise SeedError(f"{where}: ROR record {ror_id} is given for two entities", path=where)
+                value, described = _ror_value(row, where)
+                ror_facts.append(Fact(ror_record(ror_id), ROR_PROPERTIES[row.property], value, row.evidence))
+                ror_facts += [Fact(s, p, o, row.evidence) for s, p, o in described]
+            else:
+                raise SeedError(f"{where}: the evidence says neither {WIKIDATA_EVIDENCE!r} nor {ROR_EVIDENCE!r}; "
+                                "the seed cannot tell whose fact it is", path=where)
+        except ValueError as exc:  # an identifier that is not one (terms.item, ror_record, geonames_place)
+            raise SeedError(f"{where}: {exc}", path=where) from exc
 
     skipped: list[str] = []
     for qid, label, lang, table, quote in WIKIDATA_LABELS:
