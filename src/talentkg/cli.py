@@ -19,6 +19,7 @@ GRAPH_ALIASES = {
     "ontology": "https://w3id.org/talentkg/graph/ontology",
     "shapes": "https://w3id.org/talentkg/graph/shapes",
     "wikidata": "https://w3id.org/talentkg/graph/wikidata",
+    "ror": "https://w3id.org/talentkg/graph/ror",
 }
 
 
@@ -274,6 +275,9 @@ def coverage(ctx: click.Context, output: Path | None, check: Path | None) -> Non
     else:
         click.echo(report, nl=False)
 
+from talentkg.wikidata.commands import wikidata as _wikidata_commands  # noqa: E402
+
+main.add_command(_wikidata_commands)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,18 +7,43 @@ with its file, line and column (taken from Oxigraph's parser, which locates erro
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from talentkg import __version__
 from talentkg.config import Config
 from talentkg.errors import LoadError
-from talentkg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_SHAPES, GRAPH_WIKIDATA, PREFIXES
+from talentkg.namespaces import (GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_ROR, GRAPH_SHAPES, GRAPH_WIKIDATA,
+                                 GRAPH_WIKIDATA_SHAPES, PREFIXES)
+
+#: Folders of data/ that hold facts from outside the note, each loaded into a named graph of its own.
+EXTERNAL_DATA = {"wikidata": GRAPH_WIKIDATA, "ror": GRAPH_ROR}
+#: Shapes files that validate those graphs, not the data graph (see validation.validate_external).
+EXTERNAL_SHAPES = {"wikidata.ttl": GRAPH_WIKIDATA_SHAPES}
+SHAPES_GRAPHS = (GRAPH_SHAPES, GRAPH_WIKIDATA_SHAPES)
+
+
+@contextmanager
+def verbatim_literals() -> Iterator[None]:
+    """Parse literals exactly as written, for graphs that copy another source's terms.
+
+    rdflib rewrites some literals by default ("2001-05-01T00:00:00Z"^^xsd:dateTime becomes
+    "…+00:00"): equal values, but different RDF terms, so a copy of Wikidata would no longer join
+    with Wikidata itself on them.
+    """
+    previous = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
 
 
 @dataclass(frozen=True)
@@ -32,7 +57,8 @@ class SourceFile:
     @property
     def kind(self) -> str:
         return {GRAPH_ONTOLOGY: "ontology", GRAPH_DATA: "data", GRAPH_SHAPES: "shapes",
-                GRAPH_WIKIDATA: "wikidata"}.get(self.graph, "other")
+                GRAPH_WIKIDATA: "wikidata", GRAPH_ROR: "ror",
+                GRAPH_WIKIDATA_SHAPES: "wikidata-shapes"}.get(self.graph, "other")
 
 
 @dataclass
@@ -87,11 +113,15 @@ def discover(config: Config, *, include_shapes: bool = True) -> list[SourceFile]
             found.append(SourceFile(p, graph, _relative(p, root)))
 
     add(config.ontology_dir.glob("*.ttl"), GRAPH_ONTOLOGY)
-    wikidata_dir = config.data_dir / "wikidata"
-    add((p for p in config.data_dir.rglob("*.ttl") if wikidata_dir not in p.parents), GRAPH_DATA)
-    add(wikidata_dir.glob("*.ttl"), GRAPH_WIKIDATA)
+    external = {config.data_dir / folder: graph for folder, graph in EXTERNAL_DATA.items()}
+    add((p for p in config.data_dir.rglob("*.ttl") if not any(d in p.parents for d in external)), GRAPH_DATA)
+    for folder, graph in external.items():
+        add(folder.glob("*.ttl"), graph)
     if include_shapes:
-        add(config.shapes_dir.glob("*.ttl"), GRAPH_SHAPES)
+        shapes = sorted(config.shapes_dir.glob("*.ttl"))
+        add((p for p in shapes if p.name not in EXTERNAL_SHAPES), GRAPH_SHAPES)
+        for name, graph in EXTERNAL_SHAPES.items():
+            add((p for p in shapes if p.name == name), graph)
     for extra in config.extra_data:
         extra = Path(extra)
         add(extra.rglob("*.ttl") if extra.is_dir() else [extra], GRAPH_DATA)
@@ -144,7 +174,8 @@ def parse_file(source: SourceFile) -> Graph:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError(f"{source.label}:{line}: not valid UTF-8", path=source.label, line=line) from exc
     try:
-        g.parse(data=data, format="turtle", publicID=source.path.resolve().as_uri())
+        with verbatim_literals() if source.graph in EXTERNAL_DATA.values() else nullcontext():
+            g.parse(data=data, format="turtle", publicID=source.path.resolve().as_uri())
     except Exception as exc:  # rdflib raises BadSyntax and a few others
         message, line, column = _locate_syntax_error(source.path)
         if line is None:
@@ -170,7 +201,7 @@ def load_files(files: list[SourceFile], *, progress: "Iterator[SourceFile] | Non
         target = loaded.graph(source.graph)
         for triple in g:
             target.add(triple)
-        if source.graph != GRAPH_SHAPES:
+        if source.graph not in SHAPES_GRAPHS:
             for s in set(g.subjects()):
                 loaded.origins.setdefault(s, set()).add(source.label)
     if errors:

@@ -30,6 +30,8 @@ GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
 GRAPH_DATA = URIRef(BASE + "graph/data")
 GRAPH_SHAPES = URIRef(BASE + "graph/shapes")
 GRAPH_WIKIDATA = URIRef(BASE + "graph/wikidata")
+GRAPH_ROR = URIRef(BASE + "graph/ror")  # facts read from ROR records: never Wikidata's
+GRAPH_WIKIDATA_SHAPES = URIRef(BASE + "graph/wikidata-shapes")  # shapes/wikidata.ttl, for the two graphs above
 GRAPH_META = URIRef(BASE + "graph/meta")
 
 DATASET = TKGR["dataset"]
@@ -61,6 +63,7 @@ PREFIXES: dict[str, str] = {
     "conflict": BASE + "concept/conflict-type/",
     "sector": BASE + "concept/sector/",
     "funding": BASE + "concept/funding-model/",
+    "origin": BASE + "concept/fact-origin/",
     "schema": str(SCHEMA),
     "org": str(ORG),
     "prov": str(PROV),

@@ -74,7 +74,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def load_and_validate(config: Config, progress: Progress | None = None) -> tuple[LoadedGraphs, Report]:
     """Parse, derive and validate; never raises on invalid data (the report says)."""
-    from talentkg.validation import validate_loaded  # pySHACL: imported only when something is validated
+    from talentkg.validation import validate_all  # pySHACL: imported only when something is validated
 
     say = progress or (lambda _msg: None)
     files = discover(config)
@@ -82,8 +82,8 @@ def load_and_validate(config: Config, progress: Progress | None = None) -> tuple
     loaded = load_files(files)
     say(f"parsed {len(loaded)} triples; deriving labels and links")
     derive(loaded)
-    say("validating with SHACL shapes and checking quotes against the note")
-    report = validate_loaded(loaded, config)
+    say("validating with SHACL shapes, checking quotes against the note and the Wikidata/ROR extracts")
+    report = validate_all(loaded, config)
     return loaded, report
 
 

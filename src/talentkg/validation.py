@@ -14,12 +14,13 @@ from typing import Iterable
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from talentkg.config import Config
 from talentkg.loading import LoadedGraphs, new_graph
-from talentkg.namespaces import GRAPH_DATA, GRAPH_SHAPES, PREFIXES, TKG
+from talentkg.namespaces import (GRAPH_DATA, GRAPH_ROR, GRAPH_SHAPES, GRAPH_WIKIDATA, GRAPH_WIKIDATA_SHAPES,
+                                 PREFIXES, TKG)
 from talentkg.source_text import note_text, quote_found
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -188,6 +189,7 @@ def sparql_checks(data: Graph, shapes: Graph, constraints: list[tuple[Node, Node
         select = str(shapes.value(constraint, URIRef(SH + "select")))
         query = _prefix_block(shapes, constraint) + "\n" + select.replace("$this", "?this")
         message = str(shapes.value(constraint, URIRef(SH + "message")) or "does not conform")
+        severity = shapes.value(constraint, URIRef(SH + "severity")) or shapes.value(shape, URIRef(SH + "severity"))
         targets = _targets(store, shapes, shape)
         result = store.query(query)
         variables = [v.value for v in result.variables]
@@ -202,11 +204,32 @@ def sparql_checks(data: Graph, shapes: Graph, constraints: list[tuple[Node, Node
                 focus=_short(focus_ref) or focus.value,
                 message=_fill(message, row, variables).replace("{$this}", _short(focus_ref) or ""),
                 path=_short(URIRef(path.value)) if isinstance(path, ox.NamedNode) else None,
-                value=(value.value if value is not None else None),
+                value=(_short(URIRef(value.value)) if isinstance(value, ox.NamedNode) else
+                       value.value if value is not None else None),
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
                 shape=_short(shape) if isinstance(shape, URIRef) else None,
                 files=sorted(origins.get(focus_ref, ())),
             ))
     return problems
+
+
+def _check_with_shapes(data: Graph, shapes_with_sparql: Graph, origins: dict[Node, set[str]]) -> list[Problem]:
+    """SHACL core with pySHACL, SHACL-SPARQL constraints with Oxigraph."""
+    shapes, sparql_constraints = _split_sparql_constraints(shapes_with_sparql)
+    conforms, results, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        abort_on_first=False, meta_shacl=False)
+    if not isinstance(results, Graph):  # pySHACL could not run the shapes themselves
+        raise RuntimeError(f"the SHACL shapes could not be evaluated: {_text}")
+    problems = _problems_from_shacl(results, origins)
+    problems += sparql_checks(data, shapes_with_sparql, sparql_constraints, origins)
+    return problems
+
+
+def _report(problems: list[Problem], triples: int, version: str) -> Report:
+    problems.sort(key=lambda p: (p.files[:1], p.focus, p.message))
+    ok = not any(p.severity == "Violation" for p in problems)
+    return Report(conforms=ok, problems=problems, triples=triples, version=version)
 
 
 def validate_loaded(loaded: LoadedGraphs, config: Config, *, graphs: Iterable[URIRef] = (GRAPH_DATA,)) -> Report:
@@ -215,18 +238,37 @@ def validate_loaded(loaded: LoadedGraphs, config: Config, *, graphs: Iterable[UR
     for name in graphs:
         for t in loaded.graph(name):
             data.add(t)
-    shapes, sparql_constraints = _split_sparql_constraints(shapes_graph(loaded))
-    conforms, results, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False, meta_shacl=False)
-    if not isinstance(results, Graph):  # pySHACL could not run the shapes themselves
-        raise RuntimeError(f"the SHACL shapes could not be evaluated: {_text}")
-    problems = _problems_from_shacl(results, loaded.origins)
-    problems += sparql_checks(data, shapes_graph(loaded), sparql_constraints, loaded.origins)
+    problems = _check_with_shapes(data, shapes_graph(loaded), loaded.origins)
     problems += check_quotes(data, config, loaded.origins)
-    problems.sort(key=lambda p: (p.files[:1], p.focus, p.message))
-    ok = not any(p.severity == "Violation" for p in problems)
-    return Report(conforms=ok, problems=problems, triples=len(data), version=loaded.version)
+    return _report(problems, len(data), loaded.version)
+
+
+def validate_external(loaded: LoadedGraphs) -> Report:
+    """Validate the Wikidata extract and the ROR facts (``shapes/wikidata.ttl``) and where each may live.
+
+    The shapes see both graphs together with the data graph's Wikidata links, so that they can say
+    which linked entity the extract does not cover; which graph a fact sits in is checked by
+    ``wikidata.placement``, since SHACL sees one merged graph.
+    """
+    from talentkg.wikidata.placement import placement_problems
+
+    union = new_graph()
+    for name in (GRAPH_WIKIDATA, GRAPH_ROR):
+        for t in loaded.graph(name):
+            union.add(t)
+    for s, o in loaded.graph(GRAPH_DATA).subject_objects(OWL.sameAs):
+        union.add((s, OWL.sameAs, o))
+    shapes = loaded.graph(GRAPH_WIKIDATA_SHAPES)
+    problems = _check_with_shapes(union, shapes, loaded.origins) if len(shapes) else []
+    problems += placement_problems(loaded)
+    external = len(loaded.graph(GRAPH_WIKIDATA)) + len(loaded.graph(GRAPH_ROR))
+    return _report(problems, external, loaded.version)
+
+
+def validate_all(loaded: LoadedGraphs, config: Config) -> Report:
+    """The data graph against its shapes and the note, then the external graphs against theirs."""
+    data, external = validate_loaded(loaded, config), validate_external(loaded)
+    return _report(data.problems + external.problems, data.triples + external.triples, loaded.version)
 
 
 def unlabelled(graph: Graph) -> list[Node]:

@@ -174,5 +174,8 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
         if job.services and "custom function" not in message:
             kind = "ServiceFailed"  # the only remote part of a query is its SERVICE calls
         return Outcome(error=kind, message=f"the query could not be evaluated: {message}")
-    except (OSError, ValueError, TypeError) as exc:
+    except OSError as exc:  # pyoxigraph reports a failed SERVICE call (an HTTP error, no answer) as OSError
+        kind = "ServiceFailed" if job.services else "QueryEvaluationError"
+        return Outcome(error=kind, message=f"the query could not be evaluated: {exc}")
+    except (ValueError, TypeError) as exc:
         return Outcome(error="QueryEvaluationError", message=f"the query could not be evaluated: {exc}")

@@ -5,6 +5,12 @@ checks every SERVICE target against the allow-list before evaluation, then the q
 so allowed targets point at this relay, which forwards to the real endpoint (or its configured
 mirror) with a descriptive User-Agent, a timeout, and one polite retry on 429/503 honouring
 Retry-After. Users cannot name the relay: the guard refuses loopback addresses in queries.
+
+pyoxigraph 0.5 calls a SERVICE with ``POST`` and the query as an ``application/sparql-query`` body
+(Accept: SPARQL JSON, then XML), and sends the SERVICE pattern alone, without the bindings of the
+rest of the query. Not every endpoint takes that form of POST, so the relay re-sends the query the
+way every SPARQL 1.1 endpoint must accept it, Wikidata's and ``oxigraph serve`` included: ``GET
+?query=`` when the URL stays short (Wikidata caches GET answers), an URL-encoded ``POST`` otherwise.
 """
 
 from __future__ import annotations
@@ -12,12 +18,36 @@ from __future__ import annotations
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Mapping
 
-FORWARDED_HEADERS = ("Accept", "Content-Type")
-MAX_RETRY_AFTER = 5.0
+from talentkg.retry_after import retry_after_seconds
+
+FORWARDED_HEADERS = ("Accept",)
+MAX_RETRY_AFTER = 5.0  # seconds; longer waits would eat the query's own time limit
+MAX_GET_URL = 2000  # characters; longer queries go by URL-encoded POST
+FORM = "application/x-www-form-urlencoded"
+
+
+def protocol_request(endpoint: str, query_string: str, body: bytes | None, content_type: str) -> tuple[str, bytes | None]:
+    """The URL and body that ask ``endpoint`` the same query in the most widely accepted form.
+
+    ``query_string`` and ``body`` are what the relay received (a GET, an URL-encoded POST or a
+    direct ``application/sparql-query`` POST); the answer is a GET URL, or a POST URL and form body.
+    """
+    params = urllib.parse.parse_qsl(query_string, keep_blank_values=True)
+    media = content_type.split(";", 1)[0].strip().lower()
+    if body is not None and media == FORM:
+        params += urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+    elif body is not None:
+        params.append(("query", body.decode("utf-8")))
+    encoded = urllib.parse.urlencode(params)
+    joiner = "&" if "?" in endpoint else "?"
+    if len(endpoint) + 1 + len(encoded) <= MAX_GET_URL:
+        return f"{endpoint}{joiner}{encoded}" if encoded else endpoint, None
+    return endpoint, encoded.encode("ascii")
 
 
 class ServiceRelay:
@@ -70,13 +100,20 @@ class ServiceRelay:
         except (ValueError, IndexError):
             handler.send_error(404)
             return
-        url = self.service_map.get(iri, iri) + (f"?{query}" if query else "")
+        try:
+            url, form = protocol_request(self.service_map.get(iri, iri), query, body,
+                                         handler.headers.get("Content-Type") or "")
+        except UnicodeDecodeError:
+            handler.send_error(400, "the SERVICE query is not UTF-8")
+            return
         headers = {h: handler.headers[h] for h in FORWARDED_HEADERS if handler.headers.get(h)}
         headers["User-Agent"] = self.user_agent
+        if form is not None:
+            headers["Content-Type"] = FORM
         started = time.monotonic()
         status, payload, content_type = 502, b"", "text/plain"
         for attempt in (1, 2):
-            request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body is not None else "GET")
+            request = urllib.request.Request(url, data=form, headers=headers, method="POST" if form is not None else "GET")
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - allow-listed
                     status, payload = response.status, response.read()
@@ -85,17 +122,18 @@ class ServiceRelay:
             except urllib.error.HTTPError as exc:
                 status, payload = exc.code, exc.read()
                 content_type = exc.headers.get("Content-Type", "text/plain") if exc.headers else "text/plain"
-                retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                if attempt == 1 and status in (429, 503) and retry_after and retry_after.strip().isdigit() \
-                        and float(retry_after) <= MAX_RETRY_AFTER:
-                    time.sleep(float(retry_after))
+                wait = retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
+                if attempt == 1 and status in (429, 503) and wait is not None and wait <= MAX_RETRY_AFTER:
+                    time.sleep(wait)
                     continue
                 break
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 status, payload = 504 if isinstance(exc, TimeoutError) or "timed out" in str(exc) else 502, \
                     f"SERVICE {iri} could not be reached: {exc}".encode()
                 break
-        self.trace.append({"service": iri, "status": status, "ms": round((time.monotonic() - started) * 1000, 1)})
+        self.trace.append({"service": iri, "status": status, "attempts": attempt,
+                           "method": "POST" if form is not None else "GET",
+                           "ms": round((time.monotonic() - started) * 1000, 1)})
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(payload)))
