@@ -159,7 +159,8 @@ def test_concept_ontology_term_and_graph_pages(server):
 
 def test_wikidata_links_are_shown(server):
     rows = server.query("SELECT ?s ?wd WHERE { ?s owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "
-                        "'http://www.wikidata.org/entity/')) } LIMIT 1").json()["results"]["bindings"]
+                        "'http://www.wikidata.org/entity/') && STRSTARTS(STR(?s), 'https://w3id.org/talentkg/')) } "
+                        "LIMIT 1").json()["results"]["bindings"]
     assert rows, "the data has Wikidata links"
     path = rows[0]["s"]["value"][len(BASE):]
     qid = rows[0]["wd"]["value"].rsplit("/", 1)[-1]
