@@ -21,7 +21,7 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w\-\u00B7\u00C0-\uFFFF:%.]|\\.)*(?<!\.))
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
@@ -32,6 +32,14 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _iri(token: str) -> str:
+    """The IRI an IRIREF token denotes: the engine decodes \\u/\\U escapes inside IRIs, so must we."""
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
+
 
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -180,16 +188,16 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
             pending_prefix, expect = value[:-1] if value.endswith(":") else value.split(":", 1)[0], "prefix-iri"
             continue
         if expect == "prefix-iri" and kind == "iri":
-            prefixes[pending_prefix or ""] = urljoin(base, value[1:-1]) if base else value[1:-1]
+            prefixes[pending_prefix or ""] = urljoin(base, _iri(value)) if base else _iri(value)
             expect = None
             continue
         if expect == "base-iri" and kind == "iri":
-            base = urljoin(base, value[1:-1]) if base else value[1:-1]
+            base = urljoin(base, _iri(value)) if base else _iri(value)
             expect = None
             continue
         if expect == "service":
             if kind == "iri":
-                iri = urljoin(base, value[1:-1]) if base else value[1:-1]
+                iri = urljoin(base, _iri(value)) if base else _iri(value)
                 services.append(Service(iri, m.start(), m.end(), service_silent))
             elif kind == "pname":
                 prefix, local = value.split(":", 1)
@@ -198,6 +206,9 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
                 services.append(Service(prefixes[prefix] + local.replace("\\", ""), m.start(), m.end(), service_silent))
             elif kind == "var":
                 services.append(Service(None, m.start(), m.end(), service_silent, variable=value))
+            else:  # never let a SERVICE through whose target this lexer could not read
+                raise ServiceRefused(f"SERVICE at character {service_start}: its target {value!r} is not an IRI, "
+                                     "a prefixed name or a variable")
             expect = None
         if limit_pending:
             limit_pending = False
