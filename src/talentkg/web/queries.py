@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from cachetools import LRUCache
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 
 from talentkg import charts
@@ -23,6 +23,8 @@ from talentkg.catalogue import RESERVED_NAMES, Catalogue, SavedQuery, load_catal
 from talentkg.errors import BadRequest, NotFound, TalentKGError
 from talentkg.sparql import negotiation
 from talentkg.web.sparql import _last_modified, _not_modified
+from talentkg.web.i18n import choose_lang
+from talentkg.web.page import render
 from talentkg.web.state import state
 
 bp = Blueprint("queries", __name__)
@@ -125,7 +127,7 @@ def index() -> Response:
                            "openapi": url_for("queries.openapi", _external=True)}, ensure_ascii=False, indent=2)
         return Response(body + "\n", content_type="application/json; charset=utf-8", headers={"Vary": "Accept"})
     tags = sorted({t for q in queries for t in q.tags})
-    html = render_template("queries_index.html", queries=queries, tags=tags)
+    html = render("queries_index.html", choose_lang(), queries=queries, tags=tags)
     return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 
@@ -224,8 +226,8 @@ def _page(query: SavedQuery) -> Response:
     form_values = {p.name: given.get(p.name, values.get(p.name, p.default or "")) for p in query.params}
     link_values = {k: v for k, v in form_values.items() if v}
     editor = request.script_root + "/editor?" + urlencode({"query": query.text})
-    html = render_template(
-        "queries_page.html", query=query, columns=columns, rows=rows, error=error, form_values=form_values,
+    html = render(
+        "queries_page.html", choose_lang(), query=query, columns=columns, rows=rows, error=error, form_values=form_values,
         qs=_query_string(link_values), editor_url=editor, row_count=len(rows),
         chart_alt=f"Chart: {query.chart.title or query.summary}" if query.chart else "")
     return Response(html, status=status, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
