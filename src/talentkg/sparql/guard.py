@@ -215,3 +215,52 @@ def rewrite_services(text: str, shape: QueryShape, targets: dict[str, str]) -> s
         if svc.iri is not None and _normalise_endpoint(svc.iri) in targets:
             out = out[: svc.start] + f"<{targets[_normalise_endpoint(svc.iri)]}>" + out[svc.end:]
     return out
+
+
+def where_clause_start(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's top-level WHERE clause.
+
+    The clause is the group after a top-level ``WHERE``, or, where WHERE is left out, the first
+    top-level group after the query form (the second for ``CONSTRUCT { template } { pattern }``).
+    Raises ValueError when there is none (``DESCRIBE <iri>``) or it holds a template, not a pattern
+    (``CONSTRUCT WHERE { ... }``). Meant for queries that already parsed.
+    """
+    depth = groups = 0
+    form: str | None = None
+    after_where = False
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "word" and depth == 0:
+            upper = m.group().upper()
+            if form is None and upper in QUERY_FORMS:
+                form = upper
+            elif form is not None and upper == "WHERE":
+                if form == "CONSTRUCT" and groups == 0:
+                    raise ValueError("the short form CONSTRUCT WHERE { ... } has no pattern to bind values in")
+                after_where = True
+        elif kind == "open":
+            if depth == 0 and form is not None and m.group() == "{":
+                groups += 1
+                if after_where or form != "CONSTRUCT" or groups == 2:
+                    return m.end()
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    raise ValueError("the query has no WHERE clause to bind values in")
+
+
+def bind_values(text: str, bindings: list[tuple[str, str]]) -> str:
+    """Bind variables to terms (SPARQL syntax) with a VALUES block opening the WHERE clause.
+
+    This is how SEP-0007 substitution (what Oxigraph does for ``substitutions=``) is sent to an engine
+    that only takes query text: the values join the whole top-level pattern, so its FILTERs, OPTIONALs
+    and EXISTS see them. The terms must be well-formed RDF terms written by the caller, never user text.
+    """
+    if not bindings:
+        return text
+    at = where_clause_start(text)
+    names = " ".join(f"?{name}" for name, _ in bindings)
+    row = " ".join(term for _, term in bindings)
+    return f"{text[:at]} VALUES ({names}) {{ ({row}) }} {text[at:]}"
