@@ -36,7 +36,8 @@ class Config:
     """Everything the app, the loader and the CLI need to know."""
 
     root: Path | None = None
-    store_path: Path | None = None
+    store: str | None = None  # unset or "memory": in memory; a directory: on disk; http(s)://…: a remote engine
+    store_path: Path | None = None  # the older name of an on-disk ``store``
     public_base: str = "https://w3id.org/talentkg/"
     query_timeout: float = 30.0
     max_rows: int = 50_000
@@ -53,6 +54,12 @@ class Config:
     service_timeout: float = 20.0
     user_agent: str = USER_AGENT
     extra_data: tuple[Path, ...] = ()
+
+    @property
+    def store_location(self) -> str | None:
+        """Where the data is served from: None (in memory), a directory, or a SPARQL endpoint URL."""
+        location = self.store or (str(self.store_path) if self.store_path else None)
+        return None if location in (None, "", "memory", ":memory:") else location
 
     @property
     def project_root(self) -> Path:

@@ -28,6 +28,7 @@ def healthz() -> ResponseReturnValue:
         "status": "ok",
         "software": f"talentkg {__version__}",
         "data_version": st.version,
+        "store": st.store.backend,
         "triples": _triple_count(st),
         "uptime_s": round(time.time() - st.started, 1),
         "query_workers": len(pool.pids()) if pool else 0,
