@@ -32,6 +32,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import pyoxigraph as ox
 from cachetools import LRUCache
 
+from talentkg.errors import StoreUnavailable
 from talentkg.remote import http
 from talentkg.sparql.guard import analyse, bind_values, rewrite_services
 
@@ -130,6 +131,16 @@ class RemoteStore:
 
     def contains_named_graph(self, graph_name: Any) -> bool:
         return isinstance(graph_name, ox.NamedNode) and graph_name.value in self.graphs
+
+    def ping(self, timeout: float = 5.0) -> None:
+        """Raise StoreUnavailable unless the engine answers a trivial query within ``timeout`` seconds."""
+        response = http.send("POST", self.endpoint, data=[("query", "ASK {}")],
+                             headers={"Accept": ASK_ACCEPT}, user_agent=self.user_agent, timeout=timeout,
+                             what="the remote store")
+        status = response.status_code
+        response.close()
+        if status != 200:
+            raise StoreUnavailable(f"the remote store at {http.public(self.endpoint)} answered {status} to ASK {{}}")
 
     def __len__(self) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
