@@ -98,7 +98,7 @@ def stop_engine(engine: Engine) -> None:
 class Request:
     method: str
     path: str  # without the query string
-    params: list[tuple[str, str]]  # from the query string and a form body
+    params: list[tuple[str, str]]  # from the query string and the body (form, or a direct query/update)
     headers: dict[str, str]
 
 
@@ -140,8 +140,11 @@ def start_recorder(target: str) -> Recorder:
             body = self.rfile.read(length) if length else None
             path, _, query = self.path.partition("?")
             params = parse_qsl(query, keep_blank_values=True)
-            if body and (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
+            media = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+            if body and media == "application/x-www-form-urlencoded":
                 params += parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+            elif body and media in ("application/sparql-query", "application/sparql-update"):  # direct POST
+                params.append((media.rsplit("-", 1)[1], body.decode("utf-8")))
             with lock:
                 recorder.seen.append(Request(self.command, path, params,
                                              {k.lower(): v for k, v in self.headers.items()}))

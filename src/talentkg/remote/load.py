@@ -62,7 +62,7 @@ def push(nquads: bytes, version: str, endpoint: str, graph_store: str, *, user_a
             say(f"PUT <{graph}>: {n} triples")
             scratch.dump(output=str(body), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
             with body.open("rb") as fh:
-                _put(graph_store, graph, fh, user_agent, timeout)
+                _put(graph_store, graph, fh, user_agent, timeout, size=body.stat().st_size)
     for stale in sorted(set(previous.graphs if previous else ()) - set(counts)):
         say(f"DELETE <{stale}>: an earlier load wrote it, the data no longer has it")
         _delete(graph_store, stale, user_agent, timeout)
@@ -76,33 +76,36 @@ def _counts(rows: object) -> dict[str, int]:
     return dict(sorted((r["g"].value, int(r["n"].value)) for r in rows))  # type: ignore[attr-defined, index]
 
 
-def _put(graph_store: str, graph: str, data: object, user_agent: str, timeout: float) -> None:
-    response = http.send("PUT", graph_store, params={"graph": graph}, data=data,
-                         headers={"Content-Type": NTRIPLES}, user_agent=user_agent, timeout=timeout,
-                         what="the remote Graph Store")
-    if response.status_code not in (200, 201, 204):
+def _put(graph_store: str, graph: str, data: object, user_agent: str, timeout: float, size: int | None = None) -> None:
+    headers = {"Content-Type": NTRIPLES}
+    if size is not None:
+        headers["Content-Length"] = str(size)  # a file body is streamed, not chunked
+    response = http.send("PUT", graph_store, params=[("graph", graph)], body=data, headers=headers,
+                         user_agent=user_agent, timeout=timeout, what="the remote Graph Store")
+    if response.status not in (200, 201, 204):
         raise RuntimeError(f"the remote Graph Store at {http.public(graph_store)} refused <{graph}> "
-                           f"({response.status_code}): {http.message(response)}")
+                           f"({response.status}): {http.message(response)}")
 
 
 def _delete(graph_store: str, graph: str, user_agent: str, timeout: float) -> None:
-    response = http.send("DELETE", graph_store, params={"graph": graph}, user_agent=user_agent,
+    response = http.send("DELETE", graph_store, params=[("graph", graph)], user_agent=user_agent,
                          timeout=timeout, what="the remote Graph Store")
-    if response.status_code not in (200, 202, 204, 404):  # 404: it was not there
+    if response.status not in (200, 202, 204, 404):  # 404: it was not there
         raise RuntimeError(f"the remote Graph Store at {http.public(graph_store)} could not delete <{graph}> "
-                           f"({response.status_code}): {http.message(response)}")
+                           f"({response.status}): {http.message(response)}")
 
 
 def _check(endpoint: str, expected: dict[str, int], user_agent: str, timeout: float) -> None:
     """The remote holds, graph by graph, as many triples as the validated data."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    response = http.send("POST", endpoint, data=[("query", query)] + [("named-graph-uri", g) for g in expected],
-                         headers={"Accept": "application/sparql-results+json"}, user_agent=user_agent,
-                         timeout=timeout, what="the remote store")
-    if response.status_code != 200:
-        raise RuntimeError(f"the remote store refused to count what it holds ({response.status_code}): "
+    response = http.send("POST", endpoint, body=query.encode(), params=[("named-graph-uri", g) for g in expected],
+                         headers={"Accept": "application/sparql-results+json",
+                                  "Content-Type": "application/sparql-query; charset=utf-8"},
+                         user_agent=user_agent, timeout=timeout, what="the remote store")
+    if response.status != 200:
+        raise RuntimeError(f"the remote store refused to count what it holds ({response.status}): "
                            f"{http.message(response)}")
-    found = _counts(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))
+    found = _counts(ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON))
     wrong = [f"<{g}>: {found.get(g, 0)} triples, the data has {n}" for g, n in expected.items() if found.get(g, 0) != n]
     if wrong:
         raise RuntimeError("the remote store does not hold what was sent: " + "; ".join(wrong))

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from cachetools import LRUCache
@@ -44,6 +46,7 @@ SELECT_ACCEPT = ("text/tab-separated-values, application/sparql-results+json;q=0
                  "application/sparql-results+xml;q=0.8")
 ASK_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+SPARQL_QUERY = {"Content-Type": "application/sparql-query; charset=utf-8"}
 #: A subject's quads are fetched all at once (the site asks for them property by property) up to this many.
 STAR_LIMIT = 5_000
 CHUNK = 1 << 16
@@ -99,13 +102,12 @@ class RemoteStore:
         parsed_form = self._check_syntax(query, shape, base_iri, prefixes, substitutions)
         form = shape.form or parsed_form
         text = _prologue(base_iri, prefixes) + (bind_values(query, _values(substitutions)) if substitutions else query)
-        params = [("query", text)] + self._dataset(shape.has_dataset_clause, use_default_graph_as_union,
-                                                    default_graph, named_graphs)
+        dataset = self._dataset(shape.has_dataset_clause, use_default_graph_as_union, default_graph, named_graphs)
         if form == "ASK":
-            return self._results(self._post(params, ASK_ACCEPT), None)
+            return self._results(self._post(text, dataset, ASK_ACCEPT), None)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return self._triples(self._post(params, GRAPH_ACCEPT), max_rows)
-        return self._results(self._post(params, SELECT_ACCEPT), max_rows)
+            return self._triples(self._post(text, dataset, GRAPH_ACCEPT), max_rows)
+        return self._results(self._post(text, dataset, SELECT_ACCEPT), max_rows)
 
     def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002
                           graph_name: Any = None) -> Iterator[ox.Quad]:
@@ -134,40 +136,44 @@ class RemoteStore:
 
     def ping(self, timeout: float = 5.0) -> None:
         """Raise StoreUnavailable unless the engine answers a trivial query within ``timeout`` seconds."""
-        response = http.send("POST", self.endpoint, data=[("query", "ASK {}")],
-                             headers={"Accept": ASK_ACCEPT}, user_agent=self.user_agent, timeout=timeout,
-                             what="the remote store")
-        status = response.status_code
-        response.close()
-        if status != 200:
-            raise StoreUnavailable(f"the remote store at {http.public(self.endpoint)} answered {status} to ASK {{}}")
+        response = http.send("POST", self.endpoint, body=b"ASK {}", headers={"Accept": ASK_ACCEPT, **SPARQL_QUERY},
+                             user_agent=self.user_agent, timeout=timeout, what="the remote store")
+        if response.status != 200:
+            raise StoreUnavailable(f"the remote store at {http.public(self.endpoint)} answered "
+                                   f"{response.status} to ASK {{}}")
 
     def __len__(self) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(rows))["n"].value)  # type: ignore[index, arg-type]
 
     # -- requests ------------------------------------------------------------------------------------
-    def _post(self, params: list[tuple[str, str]], accept: str) -> Any:
-        response = http.send("POST", self.endpoint, data=params, headers={"Accept": accept}, stream=True,
+    def _post(self, text: str, dataset: tuple[tuple[str, str], ...], accept: str) -> Any:
+        """The query sent directly as the POST body (nothing to URL-encode), the dataset in the URL."""
+        response = http.send("POST", self._url(dataset), body=text.encode("utf-8"),
+                             headers={"Accept": accept, **SPARQL_QUERY}, stream=True,
                              user_agent=self.user_agent, timeout=self.timeout, what="the remote store")
-        if response.status_code != 200:
-            detail = http.message(response)
-            response.close()
-            raise RuntimeError(f"the remote store answered {response.status_code}: {detail}")
+        if response.status != 200:
+            raise RuntimeError(f"the remote store answered {response.status}: {http.message(response)}")
         return response
 
-    def _dataset(self, own_dataset: bool, union: bool, default_graph: Any, named_graphs: Any) -> list[tuple[str, str]]:
+    @lru_cache(maxsize=64)  # noqa: B019 - a handful of datasets per store, for the life of the process
+    def _url(self, dataset: tuple[tuple[str, str], ...]) -> str:
+        if not dataset:
+            return self.endpoint
+        return self.endpoint + ("&" if "?" in self.endpoint else "?") + urlencode(dataset)
+
+    def _dataset(self, own_dataset: bool, union: bool, default_graph: Any,
+                 named_graphs: Any) -> tuple[tuple[str, str], ...]:
         """Protocol parameters giving the dataset the embedded store would use with these options."""
         explicit = default_graph is not None or named_graphs is not None
         if not explicit and own_dataset:
-            return []  # the query's FROM / FROM NAMED
+            return ()  # the query's FROM / FROM NAMED
         if not explicit and union:
-            return [("default-graph-uri", g) for g in self.graphs] + [("named-graph-uri", g) for g in self.graphs]
+            return _graphs(self.graphs, self.graphs)
         listed = default_graph if isinstance(default_graph, (list, tuple)) else [default_graph]
-        defaults = [g.value for g in listed if isinstance(g, ox.NamedNode)]  # the store's own default graph is empty
+        defaults = tuple(g.value for g in listed if isinstance(g, ox.NamedNode))  # the store's default graph is empty
         named = self.graphs if named_graphs is None else tuple(g.value for g in named_graphs)
-        params = [("default-graph-uri", g) for g in defaults] + [("named-graph-uri", g) for g in named]
-        return params or [("default-graph-uri", EMPTY_GRAPH)]
+        return _graphs(defaults, named) or (("default-graph-uri", EMPTY_GRAPH),)
 
     def _results(self, response: Any, max_rows: int | None) -> Any:
         fmt = ox.QueryResultsFormat.from_media_type(_media(response)) or ox.QueryResultsFormat.JSON
@@ -246,8 +252,7 @@ class RemoteStore:
             yield ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
 
     def _select(self, text: str, graphs: Sequence[str]) -> Any:
-        response = self._post([("query", text)] + [("named-graph-uri", g) for g in graphs], SELECT_ACCEPT)
-        return self._results(response, None)
+        return self._results(self._post(text, _graphs((), tuple(graphs)), SELECT_ACCEPT), None)
 
     # -- checks --------------------------------------------------------------------------------------
     def _check_syntax(self, query: str, shape: Any, base_iri: str | None, prefixes: dict[str, str] | None,
@@ -269,6 +274,10 @@ class RemoteStore:
         if isinstance(result, ox.QueryBoolean):
             return "ASK"
         return "SELECT" if isinstance(result, ox.QuerySolutions) else "CONSTRUCT"
+
+
+def _graphs(defaults: tuple[str, ...], named: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(("default-graph-uri", g) for g in defaults) + tuple(("named-graph-uri", g) for g in named)
 
 
 def _prologue(base_iri: str | None, prefixes: dict[str, str] | None) -> str:
@@ -293,22 +302,24 @@ def _media(response: Any) -> str:
 
 def _read(response: Any) -> bytes:
     try:
-        return response.content
+        return response.read()
     finally:
-        response.close()
+        response.release_conn()
 
 
 def _read_lines(response: Any, lines: int) -> bytes:
     """The first ``lines`` lines of the body; the rest is left unread (the connection is dropped)."""
-    chunks, seen = [], 0
-    try:
-        for chunk in response.iter_content(CHUNK):
-            chunks.append(chunk)
-            seen += chunk.count(b"\n")
-            if seen >= lines:
-                break
-    finally:
-        response.close()
+    chunks, seen, whole = [], 0, True
+    for chunk in response.stream(CHUNK):
+        chunks.append(chunk)
+        seen += chunk.count(b"\n")
+        if seen >= lines:
+            whole = False
+            break
+    if whole:
+        response.release_conn()
+    else:
+        response.close()  # unread data: this connection cannot serve another request
     body = b"".join(chunks)
     position = -1
     for _ in range(lines):
