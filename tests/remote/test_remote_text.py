@@ -106,3 +106,19 @@ def test_where_clause_of_each_form():
 ])
 def test_graph_store_url_of_well_known_engines(endpoint, expected):
     assert graph_store_url(endpoint) == expected
+
+
+@pytest.mark.parametrize(("settings", "location", "remote"), [
+    ({}, None, False),
+    ({"TALENTKG_STORE": "memory"}, None, False),
+    ({"TALENTKG_STORE": "/srv/talentkg-store"}, "/srv/talentkg-store", False),
+    ({"TALENTKG_STORE_PATH": "/srv/old-name"}, "/srv/old-name", False),
+    ({"TALENTKG_STORE": "http://127.0.0.1:7878/query"}, "http://127.0.0.1:7878/query", True),
+    ({"TALENTKG_STORE": "HTTPS://db.example.org/repositories/tkg"}, "HTTPS://db.example.org/repositories/tkg", True),
+])
+def test_one_setting_chooses_the_backend(settings, location, remote):
+    from talentkg.config import load_config
+    from talentkg.store import is_url
+
+    config = load_config(environ=settings)
+    assert config.store_location == location and is_url(config.store_location) is remote
