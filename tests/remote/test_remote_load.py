@@ -77,6 +77,26 @@ def test_load_puts_each_named_graph_and_twice_leaves_the_same_data(run_cli, engi
     assert record(held_again)["hasVersion"] == record(held)["hasVersion"]
 
 
+def test_a_big_graph_goes_in_parts_and_blank_nodes_stay_in_one_document(run_cli, engine):
+    from talentkg.remote.load import push
+
+    expected = validated_quads(run_cli)
+    nquads = ox.serialize(expected, format=ox.RdfFormat.N_QUADS)
+    recorder = start_recorder(engine.url)
+    try:
+        counts = push(nquads, data_version(run_cli), recorder.query_url, recorder.url + "/store",
+                      user_agent="talentkg-tests", chunk=1000)
+        sent = [(r.method, v) for r in recorder.seen if r.method in ("PUT", "POST") for k, v in r.params if k == "graph"]
+    finally:
+        stop_recorder(recorder)
+    data, shapes = "https://w3id.org/talentkg/graph/data", "https://w3id.org/talentkg/graph/shapes"
+    parts = [m for m, g in sent if g == data]
+    assert parts == ["PUT"] + ["POST"] * (-(-counts[data] // 1000) - 1) and len(parts) > 5
+    assert [m for m, g in sent if g == shapes] == ["PUT"]  # it has blank nodes
+    held = engine.dump()
+    assert canonical({q for q in held if q.graph_name.value != RECORD_GRAPH}) == canonical(expected)
+
+
 def test_load_removes_only_the_graphs_an_earlier_load_wrote(run_cli, engine):
     stale, foreign = "https://w3id.org/talentkg/graph/dropped", "urn:example:institution"
     engine.put(stale, "<urn:x> <urn:y> <urn:z> .\n")

@@ -1,7 +1,11 @@
 """``talentkg load --store URL``: push validated data to a remote store, one named graph at a time.
 
-Each graph is sent with a Graph Store Protocol ``PUT``, which replaces the graph: loading twice
-leaves the same data. The record graph is removed first and written last, after the remote's triple
+Each graph is sent with a Graph Store Protocol ``PUT``, which replaces the graph, of its first
+CHUNK triples, then ``POST``s (append) of the rest: loading twice leaves the same data. Engines apply a
+request as one transaction, and a big one costs them more than proportionally (``oxigraph serve``, 1M
+triples: 125 s and 2 GB in one PUT, 40–50 s and 0.9 GB in requests of 5,000 to 100,000 triples). A
+graph with blank nodes goes in one PUT: a blank node's label only means something within one document.
+The record graph is removed first and written last, after the remote's triple
 counts were checked against the data, so a ``serve`` started meanwhile (or after a failed load)
 refuses the remote instead of serving half of it. Graphs an earlier load wrote that the data no
 longer has are deleted; graphs talentkg did not write are never touched.
@@ -9,11 +13,12 @@ longer has are deleted; graphs talentkg did not write are never touched.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -23,6 +28,7 @@ from talentkg.remote.record import RECORD_GRAPH, Record
 
 Progress = Callable[[str], None]
 NTRIPLES = "application/n-triples"
+CHUNK = 20_000  # triples per request
 
 
 def graph_store_url(endpoint: str) -> str | None:
@@ -46,7 +52,7 @@ def graph_store_url(endpoint: str) -> str | None:
 
 
 def push(nquads: bytes, version: str, endpoint: str, graph_store: str, *, user_agent: str,
-         timeout: float = 3600.0, progress: Progress | None = None) -> dict[str, int]:
+         timeout: float = 3600.0, progress: Progress | None = None, chunk: int = CHUNK) -> dict[str, int]:
     """Replace the remote's copy of every named graph in ``nquads`` (validated data); triples per graph."""
     say = progress or (lambda _message: None)
     scratch = ox.Store()  # groups the quads by graph, in Rust
@@ -59,16 +65,22 @@ def push(nquads: bytes, version: str, endpoint: str, graph_store: str, *, user_a
     with tempfile.TemporaryDirectory(prefix="talentkg-load-") as tmp:
         body = Path(tmp) / "graph.nt"
         for graph, n in counts.items():
-            say(f"PUT <{graph}>: {n} triples")
+            blank = scratch.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }} }}")
+            parts = 1 if blank else -(-n // chunk)
+            say(f"PUT <{graph}>: {n} triples" + (f" in {parts} requests" if parts > 1 else ""))
             scratch.dump(output=str(body), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-            with body.open("rb") as fh:
-                _put(graph_store, graph, fh, user_agent, timeout, size=body.stat().st_size)
+            if parts == 1:
+                with body.open("rb") as fh:
+                    _send("PUT", graph_store, graph, fh, user_agent, timeout, size=body.stat().st_size)
+                continue
+            for k, part in enumerate(_chunks(body, chunk)):
+                _send("PUT" if k == 0 else "POST", graph_store, graph, part, user_agent, timeout)
     for stale in sorted(set(previous.graphs if previous else ()) - set(counts)):
         say(f"DELETE <{stale}>: an earlier load wrote it, the data no longer has it")
         _delete(graph_store, stale, user_agent, timeout)
     _check(endpoint, counts, user_agent, timeout)
-    _put(graph_store, RECORD_GRAPH, record.to_ntriples(Record(version, time.time(), tuple(counts))),
-         user_agent, timeout)
+    _send("PUT", graph_store, RECORD_GRAPH, record.to_ntriples(Record(version, time.time(), tuple(counts))),
+          user_agent, timeout)
     return counts
 
 
@@ -76,11 +88,19 @@ def _counts(rows: object) -> dict[str, int]:
     return dict(sorted((r["g"].value, int(r["n"].value)) for r in rows))  # type: ignore[attr-defined, index]
 
 
-def _put(graph_store: str, graph: str, data: object, user_agent: str, timeout: float, size: int | None = None) -> None:
+def _chunks(path: Path, lines: int) -> Iterator[bytes]:
+    """N-Triples ``lines`` at a time (one triple a line)."""
+    with path.open("rb") as fh:
+        while chunk := b"".join(itertools.islice(fh, lines)):
+            yield chunk
+
+
+def _send(method: str, graph_store: str, graph: str, data: object, user_agent: str, timeout: float,
+          size: int | None = None) -> None:
     headers = {"Content-Type": NTRIPLES}
     if size is not None:
         headers["Content-Length"] = str(size)  # a file body is streamed, not chunked
-    response = http.send("PUT", graph_store, params=[("graph", graph)], body=data, headers=headers,
+    response = http.send(method, graph_store, params=[("graph", graph)], body=data, headers=headers,
                          user_agent=user_agent, timeout=timeout, what="the remote Graph Store")
     if response.status not in (200, 201, 204):
         raise RuntimeError(f"the remote Graph Store at {http.public(graph_store)} refused <{graph}> "
