@@ -123,7 +123,8 @@ def wrk_phase(server: Server, text: str, accept: str, reference: Path, connectio
 def run(args: argparse.Namespace) -> dict:
     triples = int(args.triples)
     data = paths(triples)
-    info = build(triples, with_nt="rdflib-endpoint" in args.servers)
+    info = build(triples, with_nt="rdflib-endpoint" in args.servers,
+                 with_remote=any(s.startswith("talentkg-remote") for s in args.servers))
     scratch = Path(tempfile.mkdtemp(prefix="talentkg-bench-"))
     cache_dir = scratch / "cache"
     log_dir = HERE / "work" / label(triples) / "logs"
@@ -152,6 +153,8 @@ def run(args: argparse.Namespace) -> dict:
         for s in servers:
             s.start(log_dir)
             out["servers"][s.name] = {"ready_s": round(s.ready_s, 2), "rss_at_ready_mib": s.rss_mib()}
+            if s.companion is not None:  # the remote engine: counted in the totals, and on its own
+                out["servers"][s.name]["engine_rss_at_ready_mib"] = s.companion.rss_mib()
             print(f"· {s.name} ready in {s.ready_s:.2f} s", file=sys.stderr, flush=True)
         for qi, (name, text) in enumerate(queries(args.queries).items()):
             graph = is_graph_query(text)
@@ -200,6 +203,8 @@ def run(args: argparse.Namespace) -> dict:
             save()  # a partial result survives an interrupted run
         for s in servers:
             out["servers"][s.name]["peak_rss_mib"] = s.rss_mib("VmHWM")
+            if s.companion is not None:
+                out["servers"][s.name]["engine_peak_rss_mib"] = s.companion.rss_mib("VmHWM")
     finally:
         for s in servers:
             s.stop()

@@ -1,8 +1,10 @@
 """The servers under test, started on 127.0.0.1 with the data of one size, and stopped again.
 
-Every server reads the same quads (see stores.py): talentkg its own on-disk store, the floor app the
-same store read-only, ``oxigraph serve`` an ``oxigraph load`` + ``optimize`` of its dump, and
-rdflib-endpoint the N-Triples of that dump.
+Every server reads the same quads (see stores.py): talentkg its on-disk store (``talentkg``), the
+same data in memory (``talentkg-memory``) or in front of ``oxigraph serve`` loaded by ``talentkg load``
+(``talentkg-remote``: the engine is started with it, and counted with it); the floor app the on-disk
+store read-only, ``oxigraph serve`` an ``oxigraph load`` + ``optimize`` of its dump, and rdflib-endpoint
+the N-Triples of that dump. ``-nocache`` turns talentkg's result cache off.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-SERVERS = ("oxigraph", "flask-floor", "talentkg", "talentkg-nocache", "rdflib-endpoint")
+SERVERS = ("oxigraph", "flask-floor", "talentkg", "talentkg-nocache", "rdflib-endpoint", "talentkg-memory",
+           "talentkg-memory-nocache", "talentkg-remote", "talentkg-remote-nocache")
 
 
 def free_port() -> int:
@@ -40,6 +43,7 @@ class Server:
     process: subprocess.Popen | None = None
     ready_s: float = 0.0
     log: Path | None = None
+    companion: "Server | None" = None  # started first, stopped last, counted in pids() (a remote engine)
 
     @property
     def url(self) -> str:
@@ -50,6 +54,8 @@ class Server:
 
     def start(self, log_dir: Path, timeout: float = 900) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
+        if self.companion is not None:
+            self.companion.start(log_dir, timeout)
         self.log = log_dir / f"{self.name}.log"
         started = time.perf_counter()
         self.process = subprocess.Popen(
@@ -73,10 +79,12 @@ class Server:
             time.sleep(0.02)
         self.ready_s = time.perf_counter() - started
 
-    def pids(self) -> list[int]:
-        """The server's process tree (gunicorn master, web workers, query workers...)."""
+    def pids(self, own: bool = False) -> list[int]:
+        """The server's process tree (gunicorn master, web workers, query workers...) and its companion's."""
         if self.process is None:
             return []
+        if self.companion is not None and not own:
+            return self.pids(own=True) + self.companion.pids()
         children: dict[int, list[int]] = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit():
@@ -102,9 +110,9 @@ class Server:
                 pass
         return total / os.sysconf("SC_CLK_TCK")
 
-    def rss_mib(self, key: str = "VmRSS") -> float:
+    def rss_mib(self, key: str = "VmRSS", own: bool = False) -> float:
         total = 0
-        for pid in self.pids():
+        for pid in self.pids(own):
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith(key + ":"):
@@ -115,6 +123,8 @@ class Server:
 
     def stop(self) -> None:
         if self.process is None:
+            if self.companion is not None:
+                self.companion.stop()
             return
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -125,6 +135,8 @@ class Server:
             except ProcessLookupError:
                 pass
         self.process = None
+        if self.companion is not None:
+            self.companion.stop()
 
 
 def make(name: str, data: dict[str, Path], cache_dir: Path) -> Server:
@@ -138,11 +150,21 @@ def make(name: str, data: dict[str, Path], cache_dir: Path) -> Server:
                              "flask_floor:app"], "/sparql", env={"FLOOR_STORE": str(data["store"])}, cwd=HERE,
                       port=port)
     if name.startswith("talentkg"):
-        env = {"TALENTKG_CACHE_DIR": str(cache_dir)}
-        if name == "talentkg-nocache":
+        env = {"TALENTKG_CACHE_DIR": str(data["cache"])}  # the bench's validated data (see stores.py)
+        if name.endswith("-nocache"):
             env["TALENTKG_CACHE_MAX_BYTES"] = "0"
-        return Server(name, [str(BIN / "talentkg"), "--root", str(data["root"]), "serve", "--store", str(data["store"]),
-                             "--port", "{port}"], "/sparql", env=env, port=port)
+        kind = name.removesuffix("-nocache").removeprefix("talentkg").lstrip("-") or "disk"
+        argv = [str(BIN / "talentkg"), "--root", str(data["root"]), "serve", "--port", "{port}"]
+        companion = None
+        if kind == "disk":
+            argv += ["--store", str(data["store"])]
+        elif kind == "remote":
+            companion = Server(f"{name}-engine", [str(BIN / "oxigraph"), "serve", "--location", str(data["remote"]),
+                                                  "--bind", "127.0.0.1:{port}"], "/query", port=free_port())
+            argv += ["--store", f"http://127.0.0.1:{companion.port}/query"]
+        elif kind != "memory":
+            raise ValueError(name)
+        return Server(name, argv, "/sparql", env=env, port=port, companion=companion)
     if name == "rdflib-endpoint":
         return Server(name, [str(BIN / "rdflib-endpoint"), "serve", str(data["nt"]), "--host", "127.0.0.1",
                              "--port", "{port}"], "/", port=port)
