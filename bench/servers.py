@@ -2,7 +2,8 @@
 
 Every server reads the same quads (see stores.py): talentkg its on-disk store (``talentkg``), the
 same data in memory (``talentkg-memory``) or in front of ``oxigraph serve`` loaded by ``talentkg load``
-(``talentkg-remote``: the engine is started with it, and counted with it); the floor app the on-disk
+(``talentkg-remote``: the engine is started with it, and counted with it; ``talentkg-remote-union``:
+the engine's default graph is the union of its graphs and talentkg is told so); the floor app the on-disk
 store read-only, ``oxigraph serve`` an ``oxigraph load`` + ``optimize`` of its dump, and rdflib-endpoint
 the N-Triples of that dump. ``-nocache`` turns talentkg's result cache off.
 """
@@ -23,7 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 SERVERS = ("oxigraph", "flask-floor", "talentkg", "talentkg-nocache", "rdflib-endpoint", "talentkg-memory",
-           "talentkg-memory-nocache", "talentkg-remote", "talentkg-remote-nocache")
+           "talentkg-memory-nocache", "talentkg-remote", "talentkg-remote-nocache", "talentkg-remote-union",
+           "talentkg-remote-union-nocache")
 
 
 def free_port() -> int:
@@ -158,10 +160,13 @@ def make(name: str, data: dict[str, Path], cache_dir: Path) -> Server:
         companion = None
         if kind == "disk":
             argv += ["--store", str(data["store"])]
-        elif kind == "remote":
+        elif kind in ("remote", "remote-union"):  # -union: the engine's default graph is the union (store_union)
+            union = ["--union-default-graph"] if kind == "remote-union" else []
             companion = Server(f"{name}-engine", [str(BIN / "oxigraph"), "serve", "--location", str(data["remote"]),
-                                                  "--bind", "127.0.0.1:{port}"], "/query", port=free_port())
+                                                  "--bind", "127.0.0.1:{port}", *union], "/query", port=free_port())
             argv += ["--store", f"http://127.0.0.1:{companion.port}/query"]
+            if union:
+                env["TALENTKG_STORE_UNION"] = "true"
         elif kind != "memory":
             raise ValueError(name)
         return Server(name, argv, "/sparql", env=env, port=port, companion=companion)

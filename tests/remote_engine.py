@@ -64,10 +64,11 @@ class Engine:
         return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
 
 
-def start_engine() -> Engine:
+def start_engine(*, union: bool = False) -> Engine:
+    """``union``: the engine's default graph is the union of its named graphs."""
     port = free_port()
     process = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}",
-                                "--timeout-s", str(ENGINE_TIMEOUT_S)],
+                                "--timeout-s", str(ENGINE_TIMEOUT_S), *(["--union-default-graph"] if union else [])],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     engine = Engine(f"http://127.0.0.1:{port}", process)
     deadline = time.monotonic() + 60

@@ -38,6 +38,7 @@ class Config:
     root: Path | None = None
     store: str | None = None  # unset or "memory": in memory; a directory: on disk; http(s)://…: a remote engine
     store_path: Path | None = None  # the older name of an on-disk ``store``
+    store_union: bool = False  # a remote's default graph is already the union of its graphs: name none
     public_base: str = "https://w3id.org/talentkg/"
     query_timeout: float = 30.0
     max_rows: int = 50_000
@@ -90,6 +91,8 @@ class Config:
 
 
 def _parse(kind: Any, raw: str) -> Any:
+    if kind in (bool, "bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     if kind in (int, "int"):
         return int(raw)
     if kind in (float, "float"):

@@ -100,11 +100,13 @@ class GraphStore:
         return cls(store, StoreInfo(prepared.version, loaded_at, reused=False), path, "disk")
 
     @classmethod
-    def remote(cls, endpoint: str, version: str, *, user_agent: str, timeout: float) -> "GraphStore":
+    def remote(cls, endpoint: str, version: str, *, user_agent: str, timeout: float,
+               union: bool = False) -> "GraphStore":
         """The remote store behind the query ``endpoint``, if it holds the validated data of ``version``.
 
         Raises StoreNotCurrent when it holds no talentkg data, or another version: run
-        ``talentkg load --store URL`` first. Nothing is loaded from here.
+        ``talentkg load --store URL`` first. Nothing is loaded from here. ``union``: the engine's default
+        graph is already the union of its graphs (see RemoteStore).
         """
         from talentkg.remote import record
         from talentkg.remote.http import public
@@ -119,7 +121,7 @@ class GraphStore:
             raise StoreNotCurrent(
                 f"the remote store at {public(endpoint)} holds data version {held.version}, but the files here "
                 f"are version {version}; run `talentkg load --store {public(endpoint)}` to validate and load them")
-        store = RemoteStore(endpoint, held.graphs, user_agent=user_agent, timeout=timeout)
+        store = RemoteStore(endpoint, held.graphs, user_agent=user_agent, timeout=timeout, union_default=union)
         return cls(store, StoreInfo(version, held.loaded_at, reused=True), None, "remote")
 
     # -- querying --------------------------------------------------------------------------
@@ -211,7 +213,7 @@ def open_store(config: Any, *, progress: Any = None, use_cache: bool = True) -> 
     location = config.store_location
     if is_url(location):
         return GraphStore.remote(location, version_of(discover(config)), user_agent=config.user_agent,
-                                 timeout=config.query_timeout + REMOTE_GRACE)
+                                 timeout=config.query_timeout + REMOTE_GRACE, union=config.store_union)
     if location:
         version = version_of(discover(config))
         return GraphStore.on_disk(Path(location), version,

@@ -50,6 +50,34 @@ def test_parameters_bind_the_same_way(embedded_server, remote_server, name, para
     assert table(remote_server, name, params) == embedded
 
 
+@pytest.fixture(scope="module")
+def union_server(cli_env, run_cli):
+    """talentkg in front of an engine whose default graph is the union of its graphs (setting store_union)."""
+    from remote_engine import start_engine, start_recorder, stop_engine, stop_recorder
+
+    from conftest import start_server, stop_server
+
+    engine = start_engine(union=True)
+    recorder = start_recorder(engine.url)
+    try:
+        assert run_cli("load", "--store", engine.query_url).code == 0
+        server = start_server(dict(cli_env, TALENTKG_STORE_UNION="true"), "--store", recorder.query_url)
+        yield server, recorder
+        stop_server(server)
+    finally:
+        stop_recorder(recorder)
+        stop_engine(engine)
+
+
+@pytest.mark.parametrize("name", OFFLINE)
+def test_an_engine_with_a_union_default_graph_is_asked_without_naming_graphs(embedded_server, union_server, name):
+    server, recorder = union_server
+    before = len(recorder.seen)
+    assert table(server, name, {}) == table(embedded_server, name, {})
+    asked = recorder.seen[before:]
+    assert asked and all(k != "default-graph-uri" for r in asked for k, _ in r.params)
+
+
 def triples(server, path: str, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> set[str]:
     response = server.get(path)
     assert response.status_code == 200, response.text
