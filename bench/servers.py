@@ -162,7 +162,7 @@ def make(name: str, data: dict[str, Path], cache_dir: Path) -> Server:
             argv += ["--store", str(data["store"])]
         elif kind in ("remote", "remote-union"):  # -union: the engine's default graph is the union (store_union)
             union = ["--union-default-graph"] if kind == "remote-union" else []
-            companion = Server(f"{name}-engine", [str(BIN / "oxigraph"), "serve", "--location", str(data["remote"]),
+            companion = Server(f"{name}-engine", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(data["remote"]),
                                                   "--bind", "127.0.0.1:{port}", *union], "/query", port=free_port())
             argv += ["--store", f"http://127.0.0.1:{companion.port}/query"]
             if union:
