@@ -75,7 +75,7 @@ def ratios(result: dict, server: str, against: str, c: int, which: str = "all") 
         if which != "all" and heavy(result, q) != (which == "heavy"):
             continue
         a, b = phase(result, q, server, c), phase(result, q, against, c)
-        if a and b:
+        if a and b and b["rps"] > 0:
             out[q] = a["rps"] / b["rps"]
     return out
 
@@ -205,24 +205,26 @@ def scale(results: list[dict]) -> str:
         growth.setdefault("memory: start → first answer", []).append((n, memory))
 
     servers = [REFERENCE] + [s for s in BACKENDS if any(s in r["servers"] for r in results)]
-    out += ["", "**Serving: peak RSS of the whole process tree during the run (MiB; ratio to `oxigraph serve`)** "
-            "— talentkg: gunicorn, web worker, zygote, query workers; remote: plus the engine (its share in brackets)\n",
+    out += ["", "**Serving: peak memory of the whole process tree (MiB of PSS: pages shared by forked processes "
+            "counted once; sampled during start-up and after every phase); ratio to `oxigraph serve`** — talentkg: "
+            "gunicorn, web worker, zygote, query workers; remote: plus the engine (its share in brackets)\n",
             "| size | " + " | ".join(BACKENDS.get(s, "oxigraph serve") for s in servers) + " |",
             "|---|" + "---:|" * len(servers)]
     for r in results:
-        ref = r["servers"][REFERENCE]["peak_rss_mib"]
+        key = "peak_pss_mib" if "peak_pss_mib" in r["servers"][REFERENCE] else "peak_rss_mib"
+        ref = r["servers"][REFERENCE][key]
         cells = []
         for s in servers:
             info = r["servers"].get(s)
             if not info:
                 cells.append("–")
                 continue
-            text = f"{info['peak_rss_mib']:.0f}" + (f" ({info['peak_rss_mib'] / ref:.1f}×)" if s != REFERENCE else "")
-            if "engine_peak_rss_mib" in info:
-                text += f" [{info['engine_peak_rss_mib']:.0f}]"
+            text = f"{info[key]:.0f}" + (f" ({info[key] / ref:.1f}×)" if s != REFERENCE else "")
+            if f"engine_{key}" in info:
+                text += f" [{info[f'engine_{key}']:.0f}]"
             cells.append(text)
-            growth.setdefault(f"peak RSS: {BACKENDS.get(s, 'oxigraph serve')}", []).append(
-                (r["data"]["triples"], info["peak_rss_mib"]))
+            growth.setdefault(f"peak memory: {BACKENDS.get(s, 'oxigraph serve')}", []).append(
+                (r["data"]["triples"], info[key]))
         out.append(f"| {r['size']} | " + " | ".join(cells) + " |")
 
     for c in sorted({int(c) for r in results for c in r["settings"]["concurrency"]}):

@@ -152,7 +152,9 @@ def run(args: argparse.Namespace) -> dict:
     try:
         for s in servers:
             s.start(log_dir)
-            out["servers"][s.name] = {"ready_s": round(s.ready_s, 2), "rss_at_ready_mib": s.rss_mib()}
+            s.sample_memory()
+            out["servers"][s.name] = {"ready_s": round(s.ready_s, 2), "rss_at_ready_mib": s.rss_mib(),
+                                      "pss_at_ready_mib": s.pss_mib()}
             if s.companion is not None:  # the remote engine: counted in the totals, and on its own
                 out["servers"][s.name]["engine_rss_at_ready_mib"] = s.companion.rss_mib()
             print(f"· {s.name} ready in {s.ready_s:.2f} s", file=sys.stderr, flush=True)
@@ -200,13 +202,17 @@ def run(args: argparse.Namespace) -> dict:
                     if bad:
                         print(f"! {s.name} {name} c={c}: {bad} failed requests {phase['errors']}", file=sys.stderr)
                     entry["phases"].setdefault(s.name, {})[str(c)] = phase
+                    s.sample_memory()
                     print(f"· {name} c={c} {s.name}: {phase['rps']:.1f} req/s p50 {phase['p50_us'] / 1000:.2f} ms "
                           f"(cores: {phase['cores']})", file=sys.stderr, flush=True)
             save()  # a partial result survives an interrupted run
         for s in servers:
-            out["servers"][s.name]["peak_rss_mib"] = s.rss_mib("VmHWM")
+            s.sample_memory()
+            out["servers"][s.name]["peak_rss_mib"] = s.rss_mib("VmHWM")  # a sum of per-process peaks
+            out["servers"][s.name]["peak_pss_mib"] = s.peak_pss  # the tree's memory, shared pages once
             if s.companion is not None:
                 out["servers"][s.name]["engine_peak_rss_mib"] = s.companion.rss_mib("VmHWM")
+                out["servers"][s.name]["engine_peak_pss_mib"] = s.companion.peak_pss
     finally:
         for s in servers:
             s.stop()

@@ -46,6 +46,7 @@ class Server:
     ready_s: float = 0.0
     log: Path | None = None
     companion: "Server | None" = None  # started first, stopped last, counted in pids() (a remote engine)
+    peak_pss: float = 0.0  # MiB, sampled (see sample_memory)
 
     @property
     def url(self) -> str:
@@ -65,7 +66,11 @@ class Server:
             env={**os.environ, **self.env}, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
             start_new_session=True)
         probe = self.query_url("ASK { ?s ?p ?o }")
+        sampled = 0.0
         while True:
+            if time.perf_counter() - sampled > 0.25:  # loading at start may be the peak
+                self.sample_memory()
+                sampled = time.perf_counter()
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
             try:
@@ -122,6 +127,24 @@ class Server:
             except OSError:
                 pass
         return round(total / 1024, 1)
+
+    def pss_mib(self, own: bool = False) -> float:
+        """Proportional set size of the tree: pages shared by forked processes counted once, not per process."""
+        total = 0
+        for pid in self.pids(own):
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+            except OSError:
+                pass
+        return round(total / 1024, 1)
+
+    def sample_memory(self) -> None:
+        """Keep the largest PSS of the tree (and of the companion) seen so far: the kernel keeps no peak PSS."""
+        self.peak_pss = max(self.peak_pss, self.pss_mib())
+        if self.companion is not None:
+            self.companion.sample_memory()
 
     def stop(self) -> None:
         if self.process is None:
