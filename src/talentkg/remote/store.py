@@ -116,7 +116,7 @@ class RemoteStore:
 
     def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002
                           graph_name: Any = None) -> Iterator[ox.Quad]:
-        """The quads matching a pattern (None matches anything), in a deterministic order."""
+        """The quads matching a pattern (None matches anything); all but a whole-graph scan sorted and cached."""
         terms = (subject, predicate, object, graph_name)
         if any(isinstance(t, ox.BlankNode) for t in terms) or isinstance(graph_name, ox.DefaultGraph):
             return iter(())  # blank node labels do not survive requests; talentkg's data is in named graphs
@@ -212,7 +212,7 @@ class RemoteStore:
         """This process's lock and cache (a fork gets fresh ones: a lock may be held in the parent)."""
         if self._pid != os.getpid():
             self._lock = threading.Lock()
-            self._cache = LRUCache(maxsize=max(1, self.cache_quads), getsizeof=lambda v: max(1, len(v)) if isinstance(v, tuple) else 1)
+            self._cache = LRUCache(maxsize=max(1, self.cache_quads), getsizeof=_size)
             self._pid = os.getpid()
         return self._lock, self._cache
 
@@ -246,13 +246,14 @@ class RemoteStore:
             head = " ".join(f"?{n}" for n, t in names if t is None)
             body = " ".join(f"?{n}" if t is None else str(t) for n, t in names)
             rows = self._select(f"SELECT {head} ?g WHERE {{ GRAPH ?g {{ {body} }} }}", graphs)
-            quads = [ox.Quad(s or r["s"], p or r["p"], o or r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
+            quads = [ox.Quad(r["s"] if s is None else s, r["p"] if p is None else p,  # type: ignore[arg-type]
+                             r["o"] if o is None else o, r["g"]) for r in rows]
             return tuple(sorted(quads, key=str))
 
         return self._remember(("pattern", str(s), str(p), str(o), graphs), fetch)
 
     def _scan(self, graphs: Sequence[str]) -> Iterator[ox.Quad]:
-        """Every quad of ``graphs``, streamed (a dump of the whole data is not cached)."""
+        """Every quad of ``graphs`` (a dump of the whole data: not cached)."""
         for r in self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", graphs):
             yield ox.Quad(r["s"], r["p"], r["o"], r["g"])  # type: ignore[arg-type]
 
@@ -279,6 +280,11 @@ class RemoteStore:
         if isinstance(result, ox.QueryBoolean):
             return "ASK"
         return "SELECT" if isinstance(result, ox.QuerySolutions) else "CONSTRUCT"
+
+
+def _size(value: object) -> int:
+    """Cache weight: a pattern's quads count one each."""
+    return max(1, len(value)) if isinstance(value, tuple) else 1
 
 
 def _graphs(defaults: tuple[str, ...], named: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
