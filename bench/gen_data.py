@@ -26,8 +26,8 @@ from talentkg.config import find_root
 from talentkg.source_text import normalise, note_text, quote_found, sentences
 
 SEED = 20190501
-FIXED_TRIPLES = 4_200  # ontology, shapes and the reference data every root carries
-TRIPLES_PER_PROGRAMME = 1_480  # a top-level programme with its sub-programmes and all around it
+FIXED_TRIPLES = 5_100  # ontology, shapes, the reference data, the Wikidata extract and ROR facts every root carries
+TRIPLES_PER_PROGRAMME = 1_530  # a top-level programme with its sub-programmes and all around it
 PROGRAMMES_PER_FILE = 200
 
 BASE = "https://w3id.org/talentkg/"
@@ -48,8 +48,11 @@ SDMXM = "http://purl.org/linked-data/sdmx/2009/measure#"
 SDMXA = "http://purl.org/linked-data/sdmx/2009/attribute#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
-#: reference files the synthetic data links to (concepts, periods, countries, the note's sections)
-REFERENCE = ("vocabularies", "periods.ttl", "places.ttl", "source")
+#: reference files the synthetic data links to (concepts, periods, countries, the note's sections), and
+#: the Wikidata extract and ROR facts the shapes expect beside them (their own named graphs)
+REFERENCE = ("vocabularies", "periods.ttl", "places.ttl", "source", "wikidata", "ror")
+#: qualifiers that make a figure a bound, never a point value (the shapes say where each goes)
+LOWER_BOUND, UPPER_BOUND = ("more-than", "at-least"), ("less-than", "at-most")
 
 WORDS = ("open data", "digital identity", "health records", "tax filing", "public procurement", "school meals",
          "social benefits", "court records", "permits", "transport", "accessibility", "cybersecurity",
@@ -180,6 +183,9 @@ class Writer:
             self.t(node, iri(SCHEMA + "minValue"), number(value[0]))
             self.t(node, iri(SCHEMA + "maxValue"), number(value[1]))
             shown = f"{value[0]}–{value[1]}"
+        elif qualifier in LOWER_BOUND + UPPER_BOUND:
+            self.t(node, iri(SCHEMA + ("minValue" if qualifier in LOWER_BOUND else "maxValue")), number(value))
+            shown = f"{'>' if qualifier in LOWER_BOUND else '<'} {value}"
         else:
             self.t(node, iri(SDMXM + "obsValue"), number(value))
             shown = str(value)
@@ -290,21 +296,23 @@ class Generator:
             w.stated(p, name, T + "inspiredBy", "inspired by", iri(ID + other[0]), other[1])
         self.done.append((pid, name))
 
-        # roles (qualified) and their shortcuts
-        roles = [("operator", agencies[0]), ("funder", ministry), ("funder", foundation), ("partner", partner)]
-        roles += [("host-agency", u) for u in rnd.sample(units, 2)]
-        for k, (role, agent) in enumerate(roles):
+        # roles (qualified) and their shortcuts; every sub-programme has its operator too
+        roles = [(pid, name, "operator", agencies[0]), (pid, name, "funder", ministry),
+                 (pid, name, "funder", foundation), (pid, name, "partner", partner)]
+        roles += [(pid, name, "host-agency", u) for u in rnd.sample(units, 2)]
+        roles += [(local, en, "operator", agencies[k % 2]) for k, (local, en, _fr) in enumerate(subs)]
+        for k, (local, label, role, agent) in enumerate(roles):
             r = iri(f"{ID}{pid}-role-{k}")
             rc = v.concept("role", role)
             self.t_types(w, r, T + "OrganisationRole")
-            w.t(r, iri(T + "programme"), p)
+            w.t(r, iri(T + "programme"), iri(ID + local))
             w.t(r, iri(T + "agent"), agent)
             w.t(r, iri(T + "roleType"), iri(rc.iri))
             w.sourced(r)
             agent_label = next(label for o, label, _ in reversed(self.orgs) if o == agent[1:-1])
-            w.labels(r, f"{agent_label} — {rc.en} — {name}", f"{agent_label} — {rc.fr} — {name}")
+            w.labels(r, f"{agent_label} — {rc.en} — {label}", f"{agent_label} — {rc.fr} — {label}")
             if rc.iri in v.implied:
-                w.t(p, iri(v.implied[rc.iri]), agent)
+                w.t(iri(ID + local), iri(v.implied[rc.iri]), agent)
 
         # yearly figures, cohorts
         fellows = rnd.randint(8, 60)

@@ -113,23 +113,91 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
+# -- backends: the tests of these folders run against every store talentkg can serve from ---------
+
+EVERY_BACKEND = ("endpoint", "queries")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend`` is "embedded" everywhere, and also "remote" for the endpoint and saved-query tests."""
+    if "backend" in metafunc.fixturenames:
+        folder = Path(str(metafunc.definition.path)).resolve().relative_to(ROOT / "tests").parts[0]
+        backends = ["embedded", "remote"] if folder in EVERY_BACKEND else ["embedded"]
+        metafunc.parametrize("backend", backends, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def server(cli_env: dict[str, str]) -> Iterator[Server]:
-    """The endpoint as users run it (gunicorn, default limits), on the bundled data."""
-    s = start_server(cli_env)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Where the servers of a test keep the data: "embedded" (in memory) or "remote" (see remote_store)."""
+    return request.param
+
+
+@dataclass
+class RemoteStore:
+    """``oxigraph serve`` on loopback, loaded by ``talentkg load``, behind a recording proxy."""
+
+    engine: object  # remote_engine.Engine
+    recorder: object  # remote_engine.Recorder
+
+    @property
+    def url(self) -> str:
+        """The query endpoint talentkg is given (through the recorder)."""
+        return self.recorder.query_url  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def remote_store(run_cli) -> Iterator[RemoteStore]:
+    from remote_engine import start_engine, start_recorder, stop_engine, stop_recorder
+
+    engine = start_engine()
+    try:
+        loaded = run_cli("load", "--store", engine.query_url)
+        assert loaded.code == 0, loaded.err
+        recorder = start_recorder(engine.url)
+        yield RemoteStore(engine, recorder)
+        stop_recorder(recorder)
+    finally:
+        stop_engine(engine)
+
+
+def _serve(env: dict[str, str], backend: str, request: pytest.FixtureRequest, *args: str) -> Server:
+    if backend == "remote":
+        args = ("--store", request.getfixturevalue("remote_store").url, *args)
+    s = start_server(env, *args)
+    store = s.get("healthz").json()["store"]
+    assert (store == "remote") == (backend == "remote"), store  # never silently another backend
+    return s
+
+
+@pytest.fixture(scope="session")
+def embedded_server(cli_env: dict[str, str], request: pytest.FixtureRequest) -> Iterator[Server]:
+    s = _serve(cli_env, "embedded", request)
     yield s
     stop_server(s)
 
 
+@pytest.fixture(scope="session")
+def remote_server(cli_env: dict[str, str], request: pytest.FixtureRequest) -> Iterator[Server]:
+    s = _serve(cli_env, "remote", request)
+    yield s
+    stop_server(s)
+
+
+@pytest.fixture(scope="session")
+def server(backend: str, request: pytest.FixtureRequest) -> Server:
+    """The endpoint as users run it (gunicorn, default limits), on the bundled data, on each backend."""
+    return request.getfixturevalue(f"{backend}_server")
+
+
 @pytest.fixture
-def make_server(cli_env: dict[str, str]):
-    """Start a server with extra settings (environment TALENTKG_* and CLI options)."""
+def make_server(cli_env: dict[str, str], backend: str, request: pytest.FixtureRequest):
+    """Start a server with extra settings (environment TALENTKG_* and CLI options), on the test's backend."""
     started: list[Server] = []
 
     def make(*args: str, **settings: str) -> Server:
         env = dict(cli_env)
         env.update({f"TALENTKG_{k.upper()}": str(v) for k, v in settings.items()})
-        s = start_server(env, *args)
+        s = _serve(env, backend, request, *args)
         started.append(s)
         return s
 

@@ -256,6 +256,7 @@ def check_query(query: SavedQuery, prefixes: Mapping[str, str]) -> tuple[str, ..
     except (RuntimeError, ValueError) as exc:
         raise CatalogueError(f"{where}: {exc} (a parameter must be a variable of the SELECT clause)") from None
     columns = tuple(v.value for v in result.variables)  # type: ignore[union-attr]
+    del result  # pyoxigraph's results may only be dropped by their thread: never leave one in a traceback's cycle
     if query.chart is not None:
         for key in ("x", "y", "y2", "color"):
             column = getattr(query.chart, key)

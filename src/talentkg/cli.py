@@ -10,9 +10,9 @@ import click
 
 from talentkg import __version__
 from talentkg.config import Config, load_config
-from talentkg.errors import LoadError, ValidationFailed
+from talentkg.errors import LoadError, StoreNotCurrent, StoreUnavailable, ValidationFailed
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_STORE = 0, 1, 2, 3
 
 GRAPH_ALIASES = {
     "data": "https://w3id.org/talentkg/graph/data",
@@ -53,6 +53,13 @@ def open_store(config: Config, *, quiet: bool = False) -> Any:
         _fail_unreadable(exc)
     except ValidationFailed as exc:
         _fail_invalid(exc.report)
+    except (StoreNotCurrent, StoreUnavailable) as exc:
+        _fail_store(exc.message)
+
+
+def _fail_store(message: str) -> NoReturn:
+    click.secho(f"cannot use the store: {message}", err=True, fg="red")
+    sys.exit(EXIT_STORE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,8 +105,9 @@ def validate(ctx: click.Context, extra: tuple[Path, ...], fmt: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-              help="Keep the store on disk at PATH (reopened without reloading when the data is unchanged).")
+@click.option("--store", "store", default=None, metavar="DIR|URL",
+              help="Keep the store on disk in DIR (reopened without reloading when the data is unchanged), or "
+                   "serve the remote SPARQL 1.1 endpoint at URL, loaded by `talentkg load --store URL`.")
 @click.option("--dev", is_flag=True, help="Use Flask's development server (one process, auto-reload off).")
 @click.option("--workers", type=int, default=None, help="Web worker processes.")
 @click.option("--threads", type=int, default=None, help="Threads per web worker.")
@@ -107,14 +115,16 @@ def validate(ctx: click.Context, extra: tuple[Path, ...], fmt: str) -> None:
 @click.option("--timeout", "query_timeout", type=float, default=None, help="Query time limit in seconds.")
 @click.option("--offline", is_flag=True, help="Map Wikidata's endpoint to nothing: SERVICE calls are refused.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, dev: bool, workers: int | None,
+def serve(ctx: click.Context, host: str, port: int, store: str | None, dev: bool, workers: int | None,
           threads: int | None, executors: int | None, query_timeout: float | None, offline: bool) -> None:
     """Serve the SPARQL endpoint, saved queries and linked-data pages; refuses invalid data."""
-    config = _config(ctx, store_path=store_path, web_workers=workers, web_threads=threads,
+    config = _config(ctx, store=store, web_workers=workers, web_threads=threads,
                      executors=executors, query_timeout=query_timeout,
                      service_allowlist=() if offline else None)
     store = open_store(config)
-    click.secho(f"· data version {store.info.version}: {store.triple_count()} triples", err=True, fg="bright_black")
+    store_info = f" ({store.backend})" if store.backend != "memory" else ""
+    click.secho(f"· data version {store.info.version}: {store.triple_count()} triples{store_info}", err=True,
+                fg="bright_black")
     from talentkg.catalogue import CatalogueError
     from talentkg.server import run
 
@@ -123,6 +133,49 @@ def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, dev
     except CatalogueError as exc:  # a malformed queries/*.rq, found while the app is built
         click.secho(f"cannot serve: {exc.message}", err=True, fg="red")
         sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@click.option("--store", "store", required=True, metavar="URL|DIR",
+              help="The remote's SPARQL 1.1 query endpoint (http/https), or a directory for an on-disk store.")
+@click.option("--graph-store", default=None, metavar="URL",
+              help="The remote's Graph Store Protocol endpoint (default: derived from the query endpoint of "
+                   "oxigraph serve, Fuseki, RDF4J or GraphDB).")
+@click.pass_context
+def load(ctx: click.Context, store: str, graph_store: str | None) -> None:
+    """Validate the data, then load it into a store; nothing is loaded unless it validates.
+
+    A remote store gets each named graph by a Graph Store Protocol PUT (loading twice leaves the
+    same data) and a record of the data version, which `serve --store URL` checks.
+    """
+    from talentkg.remote.http import public
+    from talentkg.store import is_url
+
+    config = _config(ctx, store=store)
+    if not is_url(store):
+        opened = open_store(config)
+        click.secho(f"· {opened.path}: data version {opened.info.version}, {opened.triple_count()} triples "
+                    f"({'already loaded' if opened.info.reused else 'loaded'})", err=True, fg="bright_black")
+        return
+    from talentkg.pipeline import prepare
+    from talentkg.remote.load import graph_store_url, push
+
+    target = graph_store or graph_store_url(store)
+    if target is None:
+        raise click.UsageError(f"cannot tell the Graph Store Protocol endpoint of {public(store)}: give --graph-store")
+    try:
+        prepared = prepare(config, progress=_progress)
+    except LoadError as exc:
+        _fail_unreadable(exc)
+    except ValidationFailed as exc:
+        _fail_invalid(exc.report)
+    try:
+        counts = push(prepared.nquads, prepared.version, store, target, user_agent=config.user_agent,
+                      progress=_progress)
+    except (StoreUnavailable, RuntimeError, ValueError) as exc:
+        _fail_store(getattr(exc, "message", str(exc)))
+    click.secho(f"· {public(store)} holds data version {prepared.version}: {sum(counts.values())} triples "
+                f"in {len(counts)} named graphs", err=True, fg="bright_black")
 
 
 @main.command()

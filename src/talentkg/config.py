@@ -36,7 +36,9 @@ class Config:
     """Everything the app, the loader and the CLI need to know."""
 
     root: Path | None = None
-    store_path: Path | None = None
+    store: str | None = None  # unset or "memory": in memory; a directory: on disk; http(s)://…: a remote engine
+    store_path: Path | None = None  # the older name of an on-disk ``store``
+    store_union: bool = False  # a remote's default graph is already the union of its graphs: name none
     public_base: str = "https://w3id.org/talentkg/"
     query_timeout: float = 30.0
     max_rows: int = 50_000
@@ -53,6 +55,12 @@ class Config:
     service_timeout: float = 20.0
     user_agent: str = USER_AGENT
     extra_data: tuple[Path, ...] = ()
+
+    @property
+    def store_location(self) -> str | None:
+        """Where the data is served from: None (in memory), a directory, or a SPARQL endpoint URL."""
+        location = self.store or (str(self.store_path) if self.store_path else None)
+        return None if location in (None, "", "memory", ":memory:") else location
 
     @property
     def project_root(self) -> Path:
@@ -83,6 +91,8 @@ class Config:
 
 
 def _parse(kind: Any, raw: str) -> Any:
+    if kind in (bool, "bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     if kind in (int, "int"):
         return int(raw)
     if kind in (float, "float"):

@@ -102,3 +102,17 @@ class ServiceFailed(TalentKGError):
 class EngineBusy(TalentKGError):
     code = "busy"
     status = 503
+
+
+class StoreUnavailable(TalentKGError):
+    """The remote engine holding the data cannot be reached, or says it is unavailable."""
+
+    code = "store-unavailable"
+    status = 502
+
+
+class StoreNotCurrent(TalentKGError):
+    """The store does not hold the validated data of the files being served (load it first)."""
+
+    code = "store-not-current"
+    status = 500

@@ -1,9 +1,16 @@
-"""The embedded Oxigraph store: in memory by default, on disk with a path.
+"""The store behind the app, chosen by one setting (``store``): three backends, one seam.
 
-One store, two faces: pyoxigraph answers requests (SPARQL text in, serialised bytes out, all in
-Rust), and the same store is visible to rdflib through oxrdflib for Python code that wants rdflib
-terms. Queries are always passed to Oxigraph as text: oxrdflib refuses pre-parsed rdflib queries
-and rdflib would then silently fall back to its own, far slower engine.
+- in memory (the default): an embedded Oxigraph store loaded with the validated data at start;
+- on disk (a directory): an embedded Oxigraph store, reopened without reloading while its data
+  version matches the files;
+- remote (an ``http(s)://`` SPARQL 1.1 query endpoint): any engine loaded by ``talentkg load``;
+  :class:`talentkg.remote.store.RemoteStore` answers the part of pyoxigraph's ``Store`` API used here.
+
+``GraphStore.ox`` is the pyoxigraph ``Store`` (or the remote stand-in): pyoxigraph answers requests
+(SPARQL text in, serialised bytes out, all in Rust). An embedded store is also visible to rdflib
+through oxrdflib for Python code that wants rdflib terms. Queries are always passed to Oxigraph as
+text: oxrdflib refuses pre-parsed rdflib queries and rdflib would then silently fall back to its
+own, far slower engine.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 from rdflib import Dataset
 
+from talentkg.errors import StoreNotCurrent
 from talentkg.pipeline import PreparedData
 
+REMOTE_GRACE = 5.0  # seconds a request to a remote store may outlast the query time limit (the worker is killed first)
 STAMP_FILE = "talentkg.json"  # beside RocksDB's own files in the store directory
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -40,12 +49,17 @@ class StoreInfo:
 
 
 class GraphStore:
-    """A loaded, read-only-by-convention Oxigraph store and what is known about its content."""
+    """A loaded, read-only-by-convention store and what is known about its content."""
 
-    def __init__(self, store: ox.Store, info: StoreInfo, path: Path | None = None) -> None:
-        self.ox = store
+    def __init__(self, store: Any, info: StoreInfo, path: Path | None = None, backend: str = "memory") -> None:
+        self.ox = store  # a pyoxigraph Store, or a RemoteStore offering the same methods
         self.info = info
         self.path = path
+        self.backend = backend  # "memory", "disk" or "remote"
+
+    @property
+    def is_remote(self) -> bool:
+        return self.backend == "remote"
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -68,7 +82,8 @@ class GraphStore:
             except OSError:
                 store = None
             if store is not None:
-                return cls(store, StoreInfo(prepared_version, stamp.get("loaded_at", time.time()), reused=True), path)
+                return cls(store, StoreInfo(prepared_version, stamp.get("loaded_at", time.time()), reused=True), path,
+                           "disk")
         prepared: PreparedData = prepare()
         tmp = path.with_name(path.name + ".loading")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -82,7 +97,32 @@ class GraphStore:
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
         store = ox.Store.read_only(str(path))
-        return cls(store, StoreInfo(prepared.version, loaded_at, reused=False), path)
+        return cls(store, StoreInfo(prepared.version, loaded_at, reused=False), path, "disk")
+
+    @classmethod
+    def remote(cls, endpoint: str, version: str, *, user_agent: str, timeout: float,
+               union: bool = False) -> "GraphStore":
+        """The remote store behind the query ``endpoint``, if it holds the validated data of ``version``.
+
+        Raises StoreNotCurrent when it holds no talentkg data, or another version: run
+        ``talentkg load --store URL`` first. Nothing is loaded from here. ``union``: the engine's default
+        graph is already the union of its graphs (see RemoteStore).
+        """
+        from talentkg.remote import record
+        from talentkg.remote.http import public
+        from talentkg.remote.store import RemoteStore
+
+        held = record.read(endpoint, user_agent=user_agent)
+        if held is None:
+            raise StoreNotCurrent(
+                f"the remote store at {public(endpoint)} holds no talentkg data (or a load is in progress); "
+                f"run `talentkg load --store {public(endpoint)}` first")
+        if held.version != version:
+            raise StoreNotCurrent(
+                f"the remote store at {public(endpoint)} holds data version {held.version}, but the files here "
+                f"are version {version}; run `talentkg load --store {public(endpoint)}` to validate and load them")
+        store = RemoteStore(endpoint, held.graphs, user_agent=user_agent, timeout=timeout, union_default=union)
+        return cls(store, StoreInfo(version, held.loaded_at, reused=True), None, "remote")
 
     # -- querying --------------------------------------------------------------------------
     def query(self, text: str, **options: Any) -> Any:
@@ -96,6 +136,9 @@ class GraphStore:
         from oxrdflib import OxigraphStore
 
         from talentkg.namespaces import PREFIXES
+
+        if self.is_remote:
+            raise TypeError("the rdflib view is for embedded stores; query a remote store with SPARQL")
 
         ds = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
         for prefix, ns in PREFIXES.items():
@@ -154,14 +197,26 @@ def stored_version(path: Path) -> str | None:
     return _read_stamp(path).get("version")
 
 
+def is_url(location: str | None) -> bool:
+    return bool(location) and location.split(":", 1)[0].lower() in ("http", "https")  # type: ignore[union-attr]
+
+
 def open_store(config: Any, *, progress: Any = None, use_cache: bool = True) -> GraphStore:
-    """Open the configured store with validated data (raises ValidationFailed on invalid data)."""
+    """Open the configured store with validated data.
+
+    Raises ValidationFailed on invalid data, StoreNotCurrent when a remote store does not hold the
+    validated data of these files.
+    """
     from talentkg.loading import discover, version_of
     from talentkg.pipeline import prepare
 
-    if config.store_path:
+    location = config.store_location
+    if is_url(location):
+        return GraphStore.remote(location, version_of(discover(config)), user_agent=config.user_agent,
+                                 timeout=config.query_timeout + REMOTE_GRACE, union=config.store_union)
+    if location:
         version = version_of(discover(config))
-        return GraphStore.on_disk(Path(config.store_path), version,
+        return GraphStore.on_disk(Path(location), version,
                                   lambda: prepare(config, use_cache=use_cache, progress=progress))
     return GraphStore.in_memory(prepare(config, use_cache=use_cache, progress=progress))
 

@@ -13,11 +13,11 @@ CHEAP = "ASK { tkgr:pif a tkg:Programme }"
 
 
 @pytest.fixture(scope="module")
-def limited(cli_env):
-    from conftest import start_server, stop_server
+def limited(cli_env, backend, request):
+    from conftest import _serve, stop_server
 
     env = dict(cli_env, TALENTKG_QUERY_TIMEOUT="2", TALENTKG_MAX_ROWS="25", TALENTKG_EXECUTORS="2")
-    s = start_server(env)
+    s = _serve(env, backend, request)
     yield s
     stop_server(s)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from talentkg.errors import StoreUnavailable
 from talentkg.namespaces import PREFIXES
 from talentkg.sparql.negotiation import BY_NAME, MediaType
 
@@ -152,9 +153,12 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
     Errors are returned, not raised, so that a worker process can always answer.
     """
     media = BY_NAME[job.media]
+    options = dataset_options(job)
+    if job.max_rows and not isinstance(store, ox.Store):
+        options["max_rows"] = job.max_rows + 1  # a remote store stops downloading just past the cap
     try:
         result = store.query(text or job.text, prefixes=dict(job.prefixes) or None,
-                             substitutions=substitutions(job), **dataset_options(job))
+                             substitutions=substitutions(job), **options)
         if isinstance(result, ox.QueryBoolean):
             if media.results_format is None:
                 media = BY_NAME["json"]
@@ -166,6 +170,8 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
         if media.rdf_format is None:
             media = BY_NAME["turtle"]
         return _serialise_triples(result, media, job)
+    except StoreUnavailable as exc:  # a remote store that cannot be reached: not the query's fault
+        return Outcome(error="StoreUnavailable", message=exc.message)
     except SyntaxError as exc:
         return Outcome(error="QuerySyntaxError", message=f"the query is not valid SPARQL: {exc}")
     except RuntimeError as exc:

@@ -80,10 +80,15 @@ class QueryEngine:
         if self.pool is not None:
             return
         config = self.config
+        if self.store.is_remote:  # the remote engine calls SERVICE itself: allowed IRIs go to their mirrors
+            from talentkg.remote.services import MappedServices
 
-        def relay_factory() -> ServiceRelay:
-            return ServiceRelay(config.service_allowlist, config.service_map, config.user_agent,
-                                config.service_timeout)
+            def relay_factory() -> Any:
+                return MappedServices(config.service_allowlist, config.service_map)
+        else:
+            def relay_factory() -> Any:
+                return ServiceRelay(config.service_allowlist, config.service_map, config.user_agent,
+                                    config.service_timeout)
 
         self.pool = WorkerPool(self.store.ox, config.executors, relay_factory)
 

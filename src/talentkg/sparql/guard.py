@@ -226,3 +226,156 @@ def rewrite_services(text: str, shape: QueryShape, targets: dict[str, str]) -> s
         if svc.iri is not None and _normalise_endpoint(svc.iri) in targets:
             out = out[: svc.start] + f"<{targets[_normalise_endpoint(svc.iri)]}>" + out[svc.end:]
     return out
+
+
+def where_clause_start(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's top-level WHERE clause.
+
+    The clause is the group after a top-level ``WHERE``, or, where WHERE is left out, the first
+    top-level group after the query form (the second for ``CONSTRUCT { template } { pattern }``).
+    Raises ValueError when there is none (``DESCRIBE <iri>``) or it holds a template, not a pattern
+    (``CONSTRUCT WHERE { ... }``). Meant for queries that already parsed.
+    """
+    depth = groups = 0
+    form: str | None = None
+    after_where = False
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "word" and depth == 0:
+            upper = m.group().upper()
+            if form is None and upper in QUERY_FORMS:
+                form = upper
+            elif form is not None and upper == "WHERE":
+                if form == "CONSTRUCT" and groups == 0:
+                    raise ValueError("the short form CONSTRUCT WHERE { ... } has no pattern to bind values in")
+                after_where = True
+        elif kind == "open":
+            if depth == 0 and form is not None and m.group() == "{":
+                groups += 1
+                if after_where or form != "CONSTRUCT" or groups == 2:
+                    return m.end()
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    raise ValueError("the query has no WHERE clause to bind values in")
+
+
+@dataclass
+class _Select:
+    """The query itself (entry 0) or one of its sub-SELECTs: what it projects."""
+
+    parent: int | None  # the enclosing SELECT (0: the query itself); None for the query
+    projected: set[str] = field(default_factory=set)
+    star: bool = False
+    mentioned: set[str] = field(default_factory=set)  # variables written anywhere inside it
+
+
+@dataclass
+class _Group:
+    """A group graph pattern ``{ ... }``: where a VALUES block can open it."""
+
+    at: int  # offset just after its "{"
+    owner: int  # the SELECT whose scope it is in
+    where: bool  # it is the WHERE clause of its owner
+    mentioned: set[str] = field(default_factory=set)
+    wrapper: bool = False  # "{ SELECT ... }": nothing but the sub-SELECT may go in it
+
+
+def _groups(text: str) -> tuple[list[_Select], list[_Group]]:
+    """The SELECTs and group graph patterns of a query that parsed (with the lexer of ``analyse``)."""
+    selects, groups = [_Select(parent=None)], []
+    stack: list[tuple[int | None, int]] = []  # per open bracket: (the group it opens, or None; its scope)
+    projecting: int | None = None  # the SELECT whose projection is being read
+    paren = 0  # brackets opened inside that projection
+    form: str | None = None
+    template = expect_var = data_block = False
+    previous = ""
+    for m in _TOKEN.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind in ("ws", "comment"):
+            continue
+        upper = value.upper() if kind == "word" else ""
+        scope = projecting if projecting is not None else stack[-1][1] if stack else 0
+        if form is None and upper in QUERY_FORMS:
+            form = upper
+            projecting, template = (0 if upper == "SELECT" else None), upper == "CONSTRUCT"
+        elif upper == "SELECT":
+            selects.append(_Select(parent=scope))
+            projecting, paren = len(selects) - 1, 0
+            if previous == "{" and stack and stack[-1][0] is not None:
+                groups[stack[-1][0]].wrapper = True  # type: ignore[index]
+        elif upper == "VALUES":
+            data_block = True
+        elif kind == "var":
+            name = value[1:]
+            for index, owner in stack:
+                if index is not None:
+                    groups[index].mentioned.add(name)
+                selects[owner].mentioned.add(name)
+            if projecting is not None:
+                selects[projecting].mentioned.add(name)
+                if paren == 0 or expect_var:
+                    selects[projecting].projected.add(name)
+        elif kind == "other" and value == "*" and projecting is not None and paren == 0:
+            selects[projecting].star = True
+        if kind == "open":
+            index = None
+            if value == "{" and data_block:
+                data_block = False  # VALUES ... { rows }: data, not a pattern
+            elif value == "{" and template and not stack:
+                template = False  # CONSTRUCT's template; the next top-level group is the pattern
+            elif value == "{":
+                is_where = (projecting is not None and paren == 0) or not stack
+                groups.append(_Group(m.end(), scope, is_where))
+                index = len(groups) - 1
+            if projecting is not None and value == "{" and paren == 0:
+                projecting = None
+            elif projecting is not None:
+                paren += 1
+            stack.append((index, scope))
+        elif kind == "close":
+            if projecting is not None and paren:
+                paren -= 1
+            if stack:
+                stack.pop()
+        expect_var = projecting is not None and upper == "AS"
+        previous = value
+    return selects, groups
+
+
+def bind_values(text: str, bindings: list[tuple[str, str]]) -> str:
+    """Bind variables to terms (SPARQL syntax) with VALUES blocks: SEP-0007 substitution, written as text.
+
+    Oxigraph substitutes a variable in the whole query and in each sub-SELECT that projects it
+    (through sub-SELECTs that all project it). Groups are evaluated bottom up, so one VALUES block
+    outside would not reach a FILTER in a nested OPTIONAL: a block opens the WHERE clause of every
+    SELECT the substitution reaches and every group in them that mentions the variable. That gives
+    the substitution's answers (MINUS may differ: a join keeps the variable, a substitution removes
+    it). The terms must be well-formed RDF terms written by the caller, never user text. Meant for
+    queries that already parsed.
+    """
+    if not bindings:
+        return text
+    where_clause_start(text)  # raises when there is no pattern to bind values in
+    selects, groups = _groups(text)
+
+    def reaches(i: int, name: str) -> bool:
+        sub = selects[i]
+        if sub.parent is None:
+            return True
+        inside = name in sub.projected or (sub.star and name in sub.mentioned)
+        return inside and reaches(sub.parent, name)
+
+    at: dict[int, list[tuple[str, str]]] = {}
+    for name, term in bindings:
+        for g in groups:
+            if not g.wrapper and (g.where or name in g.mentioned) and reaches(g.owner, name):
+                at.setdefault(g.at, []).append((name, term))
+    out = text
+    for offset in sorted(at, reverse=True):
+        names = " ".join(f"?{name}" for name, _ in at[offset])
+        row = " ".join(term for _, term in at[offset])
+        out = f"{out[:offset]} VALUES ({names}) {{ ({row}) }} {out[offset:]}"
+    return out

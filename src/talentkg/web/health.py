@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from talentkg import __version__
+from talentkg.errors import StoreUnavailable
 from talentkg.web.state import state
 
 bp = Blueprint("health", __name__)
@@ -24,10 +25,20 @@ def _triple_count(st) -> int:
 def healthz() -> ResponseReturnValue:
     st = state()
     pool = st.engine.pool
+    if st.store.is_remote:  # this server is only as healthy as the engine holding its data
+        try:
+            st.store.ox.ping()
+        except StoreUnavailable as exc:
+            response = jsonify({"status": "store-unavailable", "message": exc.message, "store": "remote",
+                                "data_version": st.version})
+            response.status_code = 503
+            response.headers["Cache-Control"] = "no-store"
+            return response
     response = jsonify({
         "status": "ok",
         "software": f"talentkg {__version__}",
         "data_version": st.version,
+        "store": st.store.backend,
         "triples": _triple_count(st),
         "uptime_s": round(time.time() - st.started, 1),
         "query_workers": len(pool.pids()) if pool else 0,
