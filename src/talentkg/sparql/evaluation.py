@@ -147,6 +147,13 @@ def _mark_truncated(body: bytes, media: MediaType, limit: int) -> bytes:
     return body
 
 
+def _naming_services(message: str, services: tuple[str, ...]) -> str:
+    """The message, naming the SERVICE targets when the engine's own words do not (a remote engine's do not)."""
+    if any(service in message for service in services):
+        return message
+    return f"a SERVICE call ({', '.join(f'<{s}>' for s in services)}) failed: {message}"
+
+
 def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outcome:
     """Run ``job`` (or ``text``, a rewritten version of its query) and serialise the result.
 
@@ -179,9 +186,12 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
         kind = "QueryEvaluationError"
         if job.services and "custom function" not in message:
             kind = "ServiceFailed"  # the only remote part of a query is its SERVICE calls
+            message = _naming_services(message, job.services)
         return Outcome(error=kind, message=f"the query could not be evaluated: {message}")
     except OSError as exc:  # pyoxigraph reports a failed SERVICE call (an HTTP error, no answer) as OSError
-        kind = "ServiceFailed" if job.services else "QueryEvaluationError"
-        return Outcome(error=kind, message=f"the query could not be evaluated: {exc}")
+        if job.services:
+            return Outcome(error="ServiceFailed",
+                           message=f"the query could not be evaluated: {_naming_services(str(exc), job.services)}")
+        return Outcome(error="QueryEvaluationError", message=f"the query could not be evaluated: {exc}")
     except (ValueError, TypeError) as exc:
         return Outcome(error="QueryEvaluationError", message=f"the query could not be evaluated: {exc}")
