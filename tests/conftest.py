@@ -136,7 +136,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 class RemoteStore:
     """``oxigraph serve`` on loopback, loaded by ``talentkg load``, behind a recording proxy."""
 
-    engine: object  # remote_engine.Engine
+    engine: object  # oxigraph_serve.Oxigraph
     recorder: object  # remote_engine.Recorder
 
     @property
@@ -147,7 +147,8 @@ class RemoteStore:
 
 @pytest.fixture(scope="session")
 def remote_store(run_cli) -> Iterator[RemoteStore]:
-    from remote_engine import start_engine, start_recorder, stop_engine, stop_recorder
+    from oxigraph_serve import stop_oxigraph
+    from remote_engine import start_engine, start_recorder, stop_recorder
 
     engine = start_engine()
     try:
@@ -157,7 +158,7 @@ def remote_store(run_cli) -> Iterator[RemoteStore]:
         yield RemoteStore(engine, recorder)
         stop_recorder(recorder)
     finally:
-        stop_engine(engine)
+        stop_oxigraph(engine)
 
 
 def _serve(env: dict[str, str], backend: str, request: pytest.FixtureRequest, *args: str) -> Server:

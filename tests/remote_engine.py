@@ -7,92 +7,21 @@ Imported by tests/conftest.py (a second conftest.py would shadow the top-level o
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
-import requests
+from oxigraph_serve import Oxigraph, start_oxigraph
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 ENGINE_TIMEOUT_S = 10  # the engine's own query time limit: what stops its work once talentkg has given up
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Engine:
-    """A running ``oxigraph serve`` (in memory)."""
-
-    url: str  # the root, e.g. http://127.0.0.1:PORT
-    process: subprocess.Popen
-
-    @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def store_url(self) -> str:
-        return self.url + "/store"
-
-    def dump(self) -> set[ox.Quad]:
-        """Every quad the engine holds (Graph Store Protocol GET of the whole dataset)."""
-        response = requests.get(self.store_url, headers={"Accept": "application/n-quads"}, timeout=60)
-        assert response.status_code == 200, response.text
-        return set(ox.parse(response.content, format=ox.RdfFormat.N_QUADS))
-
-    def put(self, graph: str, ntriples: str) -> None:
-        response = requests.put(self.store_url, params={"graph": graph}, data=ntriples.encode(),
-                                headers={"Content-Type": "application/n-triples"}, timeout=60)
-        assert response.status_code in (200, 201, 204), response.text
-
-    def graphs(self) -> set[str]:
-        response = requests.get(self.query_url, params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
-                                headers={"Accept": "application/sparql-results+json"}, timeout=60)
-        return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
-
-
-def start_engine(*, union: bool = False) -> Engine:
-    """``union``: the engine's default graph is the union of its named graphs."""
-    port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}",
-                                "--timeout-s", str(ENGINE_TIMEOUT_S), *(["--union-default-graph"] if union else [])],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    engine = Engine(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError("oxigraph serve exited: " + (process.stderr.read() or b"").decode())
-        try:
-            if requests.get(engine.query_url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return engine
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            stop_engine(engine)
-            raise RuntimeError("oxigraph serve did not start")
-        time.sleep(0.05)
-
-
-def stop_engine(engine: Engine) -> None:
-    engine.process.terminate()
-    try:
-        engine.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        engine.process.kill()
-        engine.process.wait(timeout=10)
+def start_engine(*, union: bool = False) -> Oxigraph:
+    """The remote store: ``union``: its default graph is the union of its named graphs."""
+    return start_oxigraph(options=("--timeout-s", str(ENGINE_TIMEOUT_S), *(["--union-default-graph"] if union else [])))
 
 
 @dataclass

@@ -53,7 +53,8 @@ def test_parameters_bind_the_same_way(embedded_server, remote_server, name, para
 @pytest.fixture(scope="module")
 def union_server(cli_env, run_cli):
     """talentkg in front of an engine whose default graph is the union of its graphs (setting store_union)."""
-    from remote_engine import start_engine, start_recorder, stop_engine, stop_recorder
+    from oxigraph_serve import stop_oxigraph
+    from remote_engine import start_engine, start_recorder, stop_recorder
 
     from conftest import start_server, stop_server
 
@@ -66,7 +67,7 @@ def union_server(cli_env, run_cli):
         stop_server(server)
     finally:
         stop_recorder(recorder)
-        stop_engine(engine)
+        stop_oxigraph(engine)
 
 
 @pytest.mark.parametrize("name", OFFLINE)

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from remote_engine import Engine, start_engine, start_recorder, stop_engine, stop_recorder
+from oxigraph_serve import Oxigraph, free_port, stop_oxigraph
+from remote_engine import start_engine, start_recorder, stop_recorder
 
 from conftest import FIXTURES, ROOT
 from talentkg.remote.record import RECORD_GRAPH
@@ -18,11 +19,11 @@ DCT = "http://purl.org/dc/terms/"
 
 
 @pytest.fixture
-def engine() -> Iterator[Engine]:
+def engine() -> Iterator[Oxigraph]:
     """A fresh, empty ``oxigraph serve`` for one test."""
     e = start_engine()
     yield e
-    stop_engine(e)
+    stop_oxigraph(e)
 
 
 def validated_quads(run_cli) -> set[ox.Quad]:
@@ -131,7 +132,6 @@ def test_serve_refuses_a_remote_without_the_current_data(run_cli, engine):
 
 
 def test_serve_refuses_a_remote_it_cannot_reach(run_cli):
-    from remote_engine import free_port
 
     result = run_cli("serve", "--store", f"http://127.0.0.1:{free_port()}/query", "--port", "0", timeout=120)
     assert result.code == 3 and "cannot be reached" in result.err

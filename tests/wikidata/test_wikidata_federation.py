@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from wikidata_fixtures import (EXTRACT, ROOT, STANDIN_FIXTURE, WIKIDATA, Proxy, StandIn, start_proxy, start_standin,
-                               stop_proxy, stop_standin)
+from oxigraph_serve import Oxigraph, start_oxigraph, stop_oxigraph
+from wikidata_fixtures import EXTRACT, ROOT, STANDIN_FIXTURE, WIKIDATA, Proxy, start_proxy, stop_proxy
 
 QUERIES = ROOT / "queries"
 PAIRS = [("funders-wikidata.rq", "funders-wikidata-federated.rq"),
@@ -20,7 +20,7 @@ PAIRS = [("funders-wikidata.rq", "funders-wikidata-federated.rq"),
 
 @dataclass
 class Federation:
-    standin: StandIn
+    standin: Oxigraph
     proxy: Proxy  # between the endpoint's relay and the stand-in: sees exactly what the relay sends
     server: object
 
@@ -29,7 +29,7 @@ class Federation:
 def federation(cli_env) -> Iterator[Federation]:
     from conftest import start_server, stop_server
 
-    standin = start_standin(EXTRACT, STANDIN_FIXTURE)
+    standin = start_oxigraph(EXTRACT, STANDIN_FIXTURE)
     proxy = start_proxy(standin.query_url)
     env = dict(cli_env, TALENTKG_SERVICE_MAP=f"{WIKIDATA}={proxy.url}")
     server = start_server(env)
@@ -38,7 +38,7 @@ def federation(cli_env) -> Iterator[Federation]:
     finally:
         stop_server(server)
         stop_proxy(proxy)
-        stop_standin(standin)
+        stop_oxigraph(standin)
 
 
 def rows(server, name: str) -> list[dict]:
@@ -132,11 +132,11 @@ def test_offline_mode_refuses_federation_and_keeps_the_offline_forms(make_server
 
 def test_stand_in_answers_the_relay_directly():
     """`oxigraph serve` takes the two forms the relay sends: GET ?query= and URL-encoded POST."""
-    standin = start_standin(EXTRACT)
+    standin = start_oxigraph(EXTRACT)
     try:
         query = "ASK { <http://www.wikidata.org/entity/Q1904> <http://www.wikidata.org/prop/direct/P17> ?c }"
         accept = {"Accept": "application/sparql-results+json, application/sparql-results+xml"}
         assert requests.get(standin.query_url, params={"query": query}, headers=accept, timeout=10).json()["boolean"]
         assert requests.post(standin.query_url, data={"query": query}, headers=accept, timeout=10).json()["boolean"]
     finally:
-        stop_standin(standin)
+        stop_oxigraph(standin)

@@ -11,7 +11,8 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
-from wikidata_fixtures import (FIXTURE_ORGANISATION, ROOT, STANDIN_FIXTURE, free_port, make_proxy,  # noqa: F401
+from oxigraph_serve import free_port
+from wikidata_fixtures import (FIXTURE_ORGANISATION, ROOT, STANDIN_FIXTURE, make_proxy,  # noqa: F401
                                make_standin, project, standin, tree_digest)
 
 ENTITIES = Path("data") / "wikidata" / "entities.ttl"

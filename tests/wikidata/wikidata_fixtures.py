@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,7 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import requests
+
+from oxigraph_serve import Oxigraph, start_oxigraph, stop_oxigraph
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -30,91 +27,24 @@ FIXTURES = ROOT / "tests" / "fixtures"
 WIKIDATA = "https://query.wikidata.org/sparql"
 STANDIN_FIXTURE = FIXTURES / "wikidata" / "standin.ttl"
 EXTRACT = ROOT / "data" / "wikidata" / "entities.ttl"
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class StandIn:
-    """A running ``oxigraph serve`` (in memory, read-write so tests can change what it holds)."""
-
-    url: str  # the root, e.g. http://127.0.0.1:PORT
-    process: subprocess.Popen
-
-    @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    def load(self, path: Path) -> None:
-        response = requests.post(self.url + "/store?default", data=path.read_bytes(),
-                                 headers={"Content-Type": "text/turtle"}, timeout=30)
-        assert response.status_code in (200, 201, 204), response.text
-
-    def update(self, text: str) -> None:
-        response = requests.post(self.url + "/update", data=text.encode("utf-8"),
-                                 headers={"Content-Type": "application/sparql-update"}, timeout=30)
-        assert response.status_code in (200, 204), response.text
-
-    def ask(self, text: str) -> bool:
-        response = requests.get(self.query_url, params={"query": text},
-                                headers={"Accept": "application/sparql-results+json"}, timeout=30)
-        return bool(response.json()["boolean"])
-
-
-def start_standin(*files: Path) -> StandIn:
-    """``oxigraph serve`` in memory on a free port, loaded with ``files``."""
-    port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    standin = StandIn(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError("oxigraph serve exited: " + (process.stderr.read() or b"").decode())
-        try:
-            if requests.get(standin.query_url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline:
-            stop_standin(standin)
-            raise RuntimeError("oxigraph serve did not start")
-        time.sleep(0.05)
-    for f in files:
-        standin.load(f)
-    return standin
-
-
-def stop_standin(standin: StandIn) -> None:
-    standin.process.terminate()
-    try:
-        standin.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        standin.process.kill()
-        standin.process.wait(timeout=10)
 
 
 @pytest.fixture
 def make_standin() -> Iterator:
     """Start ``oxigraph serve`` loaded with the given Turtle files; stopped after the test."""
-    started: list[StandIn] = []
+    started: list[Oxigraph] = []
 
-    def make(*files: Path) -> StandIn:
-        started.append(start_standin(*files))
+    def make(*files: Path) -> Oxigraph:
+        started.append(start_oxigraph(*files))
         return started[-1]
 
     yield make
     for s in started:
-        stop_standin(s)
+        stop_oxigraph(s)
 
 
 @pytest.fixture
-def standin(make_standin) -> StandIn:
+def standin(make_standin) -> Oxigraph:
     """Wikidata's facts about our linked entities (the extract) plus the fictitious fixture entities."""
     return make_standin(EXTRACT, STANDIN_FIXTURE)
 
