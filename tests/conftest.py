@@ -137,7 +137,7 @@ class RemoteStore:
     """``oxigraph serve`` on loopback, loaded by ``talentkg load``, behind a recording proxy."""
 
     engine: object  # oxigraph_serve.Oxigraph
-    recorder: object  # remote_engine.Recorder
+    recorder: object  # recording_proxy.RecordingProxy
 
     @property
     def url(self) -> str:
@@ -147,16 +147,16 @@ class RemoteStore:
 
 @pytest.fixture(scope="session")
 def remote_store(run_cli) -> Iterator[RemoteStore]:
-    from oxigraph_serve import stop_oxigraph
-    from remote_engine import start_engine, start_recorder, stop_recorder
+    from oxigraph_serve import start_engine, stop_oxigraph
+    from recording_proxy import start_proxy, stop_proxy
 
     engine = start_engine()
     try:
         loaded = run_cli("load", "--store", engine.query_url)
         assert loaded.code == 0, loaded.err
-        recorder = start_recorder(engine.url)
+        recorder = start_proxy(engine.url)
         yield RemoteStore(engine, recorder)
-        stop_recorder(recorder)
+        stop_proxy(recorder)
     finally:
         stop_oxigraph(engine)
 

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import requests
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+ENGINE_TIMEOUT_S = 10  # the remote store's own query time limit: what stops its work once talentkg has given up
 
 
 def free_port() -> int:
@@ -106,3 +107,8 @@ def stop_oxigraph(server: Oxigraph) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait(timeout=10)
+
+
+def start_engine(*, union: bool = False) -> Oxigraph:
+    """An engine to serve as talentkg's remote store; ``union``: its default graph is the union of its graphs."""
+    return start_oxigraph(options=("--timeout-s", str(ENGINE_TIMEOUT_S), *(["--union-default-graph"] if union else [])))

@@ -53,20 +53,20 @@ def test_parameters_bind_the_same_way(embedded_server, remote_server, name, para
 @pytest.fixture(scope="module")
 def union_server(cli_env, run_cli):
     """talentkg in front of an engine whose default graph is the union of its graphs (setting store_union)."""
-    from oxigraph_serve import stop_oxigraph
-    from remote_engine import start_engine, start_recorder, stop_recorder
+    from oxigraph_serve import start_engine, stop_oxigraph
+    from recording_proxy import start_proxy, stop_proxy
 
     from conftest import start_server, stop_server
 
     engine = start_engine(union=True)
-    recorder = start_recorder(engine.url)
+    recorder = start_proxy(engine.url)
     try:
         assert run_cli("load", "--store", engine.query_url).code == 0
         server = start_server(dict(cli_env, TALENTKG_STORE_UNION="true"), "--store", recorder.query_url)
         yield server, recorder
         stop_server(server)
     finally:
-        stop_recorder(recorder)
+        stop_proxy(recorder)
         stop_oxigraph(engine)
 
 
@@ -112,11 +112,11 @@ def test_pages_and_downloads(embedded_server, remote_server):
 
 def test_service_on_a_remote_is_called_by_the_engine_at_the_mirror(cli_env, remote_store):
     """The remote engine calls SERVICE itself, at the mirror the service map names (never the real IRI)."""
-    from remote_engine import start_recorder, stop_recorder
+    from recording_proxy import start_proxy, stop_proxy
 
     from conftest import start_server, stop_server
 
-    mirror = start_recorder(remote_store.engine.url)  # records what reaches the mirror, forwards to the engine
+    mirror = start_proxy(remote_store.engine.url)  # records what reaches the mirror, forwards to the engine
     server = start_server(dict(cli_env, TALENTKG_SERVICE_MAP=f"{WIKIDATA}={mirror.query_url}"),
                           "--store", remote_store.url)
     try:
@@ -130,7 +130,7 @@ def test_service_on_a_remote_is_called_by_the_engine_at_the_mirror(cli_env, remo
         assert refused.status_code == 400 and refused.headers["X-Talentkg-Error"] == "service-not-allowed"
     finally:
         stop_server(server)
-        stop_recorder(mirror)
+        stop_proxy(mirror)
 
 
 def test_only_queries_ever_reach_the_remote_engine(remote_server, remote_store):

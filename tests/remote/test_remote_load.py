@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from oxigraph_serve import Oxigraph, free_port, stop_oxigraph
-from remote_engine import start_engine, start_recorder, stop_recorder
+from oxigraph_serve import Oxigraph, free_port, start_engine, stop_oxigraph
+from recording_proxy import start_proxy, stop_proxy
 
 from conftest import FIXTURES, ROOT
 from talentkg.remote.record import RECORD_GRAPH
@@ -52,14 +52,14 @@ def record(quads: set[ox.Quad]) -> dict[str, set[str]]:
 
 
 def test_load_puts_each_named_graph_and_twice_leaves_the_same_data(run_cli, engine):
-    recorder = start_recorder(engine.url)
+    recorder = start_proxy(engine.url)
     try:
         first = run_cli("load", "--store", recorder.query_url)
         assert first.code == 0, first.err
         writes = [(r.method, r.path) for r in recorder.seen if r.method != "POST"]
         graphs = sorted(v for r in recorder.seen if r.method == "PUT" for k, v in r.params if k == "graph")
     finally:
-        stop_recorder(recorder)
+        stop_proxy(recorder)
     expected = validated_quads(run_cli)
     names = {q.graph_name.value for q in expected}
     # one PUT per named graph and one for the record, through the Graph Store Protocol; no update request
@@ -83,13 +83,13 @@ def test_a_big_graph_goes_in_parts_and_blank_nodes_stay_in_one_document(run_cli,
 
     expected = validated_quads(run_cli)
     nquads = ox.serialize(expected, format=ox.RdfFormat.N_QUADS)
-    recorder = start_recorder(engine.url)
+    recorder = start_proxy(engine.url)
     try:
-        counts = push(nquads, data_version(run_cli), recorder.query_url, recorder.url + "/store",
+        counts = push(nquads, data_version(run_cli), recorder.query_url, recorder.root + "/store",
                       user_agent="talentkg-tests", chunk=1000)
         sent = [(r.method, v) for r in recorder.seen if r.method in ("PUT", "POST") for k, v in r.params if k == "graph"]
     finally:
-        stop_recorder(recorder)
+        stop_proxy(recorder)
     data, shapes = "https://w3id.org/talentkg/graph/data", "https://w3id.org/talentkg/graph/shapes"
     parts = [m for m, g in sent if g == data]
     assert parts == ["PUT"] + ["POST"] * (-(-counts[data] // 1000) - 1) and len(parts) > 5

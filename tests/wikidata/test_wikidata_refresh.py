@@ -12,7 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from oxigraph_serve import free_port
-from wikidata_fixtures import (FIXTURE_ORGANISATION, ROOT, STANDIN_FIXTURE, make_proxy,  # noqa: F401
+from recording_proxy import make_proxy  # noqa: F401
+from wikidata_fixtures import (FIXTURE_ORGANISATION, ROOT, STANDIN_FIXTURE,  # noqa: F401
                                make_standin, project, standin, tree_digest)
 
 ENTITIES = Path("data") / "wikidata" / "entities.ttl"
