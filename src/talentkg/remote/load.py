@@ -118,14 +118,7 @@ def _delete(graph_store: str, graph: str, user_agent: str, timeout: float) -> No
 def _check(endpoint: str, expected: dict[str, int], user_agent: str, timeout: float) -> None:
     """The remote holds, graph by graph, as many triples as the validated data."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    response = http.send("POST", endpoint, body=query.encode(), params=[("named-graph-uri", g) for g in expected],
-                         headers={"Accept": "application/sparql-results+json",
-                                  "Content-Type": "application/sparql-query; charset=utf-8"},
-                         user_agent=user_agent, timeout=timeout, what="the remote store")
-    if response.status != 200:
-        raise RuntimeError(f"the remote store refused to count what it holds ({response.status}): "
-                           f"{http.message(response)}")
-    found = _counts(ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON))
+    found = _counts(http.select(endpoint, query, named_graphs=list(expected), user_agent=user_agent, timeout=timeout))
     wrong = [f"<{g}>: {found.get(g, 0)} triples, the data has {n}" for g, n in expected.items() if found.get(g, 0) != n]
     if wrong:
         raise RuntimeError("the remote store does not hold what was sent: " + "; ".join(wrong))

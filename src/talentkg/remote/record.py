@@ -43,15 +43,8 @@ def to_ntriples(record: Record) -> bytes:
 def read(endpoint: str, *, user_agent: str, timeout: float = 60.0) -> Record | None:
     """The record of the remote behind the query ``endpoint``, or None when it holds none."""
     query = (f"SELECT ?p ?o WHERE {{ GRAPH <{RECORD_GRAPH}> {{ <{RECORD_GRAPH}> ?p ?o }} }}")
-    response = http.send("POST", endpoint, body=query.encode("utf-8"), params=[("named-graph-uri", RECORD_GRAPH)],
-                         headers={"Accept": "application/sparql-results+json",
-                                  "Content-Type": "application/sparql-query; charset=utf-8"},
-                         user_agent=user_agent, timeout=timeout, what="the remote store")
-    if response.status != 200:
-        raise RuntimeError(f"the remote store at {http.public(endpoint)} refused a query "
-                           f"({response.status}): {http.message(response)}")
     values: dict[str, list[ox.NamedNode | ox.Literal]] = {}
-    for row in ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON):  # type: ignore[union-attr]
+    for row in http.select(endpoint, query, named_graphs=[RECORD_GRAPH], user_agent=user_agent, timeout=timeout):
         values.setdefault(row["p"].value[len(DCT):], []).append(row["o"])  # type: ignore[index]
     versions = values.get("hasVersion") or []
     if not versions:

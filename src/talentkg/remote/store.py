@@ -40,6 +40,7 @@ from cachetools import LRUCache
 
 from talentkg.errors import StoreUnavailable
 from talentkg.remote import http
+from talentkg.sparql.evaluation import first_lines
 from talentkg.sparql.guard import analyse, bind_values, rewrite_services
 
 #: A graph no engine holds: the default graph of a dataset that must be empty.
@@ -331,10 +332,4 @@ def _read_lines(response: Any, lines: int) -> bytes:
         response.release_conn()
     else:
         response.close()  # unread data: this connection cannot serve another request
-    body = b"".join(chunks)
-    position = -1
-    for _ in range(lines):
-        position = body.find(b"\n", position + 1)
-        if position < 0:
-            return body
-    return body[: position + 1]
+    return first_lines(b"".join(chunks), lines)

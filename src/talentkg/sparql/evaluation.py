@@ -78,7 +78,7 @@ def substitutions(job: QueryJob) -> dict[ox.Variable, ox.NamedNode | ox.Literal 
     return {ox.Variable(name): term_from_ntriples(value) for name, value in job.substitutions}
 
 
-def _cut_lines(data: bytes, keep: int) -> bytes:
+def first_lines(data: bytes, keep: int) -> bytes:
     """The first ``keep`` lines of ``data``."""
     position = -1
     for _ in range(keep):
@@ -97,7 +97,7 @@ def _serialise_solutions(result: ox.QuerySolutions, media: MediaType, job: Query
     rows = max(0, tsv.count(b"\n") - 1)
     truncated = rows > job.max_rows
     if truncated:
-        tsv = _cut_lines(tsv, job.max_rows + 1)
+        tsv = first_lines(tsv, job.max_rows + 1)
         rows = job.max_rows
     if fmt == ox.QueryResultsFormat.TSV:
         body = tsv
@@ -118,7 +118,7 @@ def _serialise_triples(result: ox.QueryTriples, media: MediaType, job: QueryJob)
     rows = nt.count(b"\n")
     truncated = bool(job.max_rows) and rows > job.max_rows
     if truncated:
-        nt = _cut_lines(nt, job.max_rows)
+        nt = first_lines(nt, job.max_rows)
         rows = job.max_rows
     if fmt == ox.RdfFormat.N_TRIPLES:
         body = nt
