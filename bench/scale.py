@@ -8,7 +8,8 @@ concurrency. talentkg's result cache is off (``-nocache``): this compares backen
 ``report.py --scale`` turns the result files into the tables of docs/performance.md.
 
     python bench/scale.py --sizes 1e4,1e5,1e6 [--seconds 3]
-    python bench/scale.py --sizes 1e7 --concurrency 1 --slow-for-c8 4     # what fits the machine
+    TALENTKG_QUERY_TIMEOUT=300 python bench/scale.py --sizes 1e7 --slow-for-c8 4 \
+        --servers oxigraph,talentkg-nocache,talentkg-remote-nocache,talentkg-remote-union-nocache  # fits 23 GB
 """
 
 from __future__ import annotations
