@@ -245,12 +245,14 @@ def scale(results: list[dict]) -> str:
 
     out += ["", "**How the cost grows with size** (k in cost ∝ n^k between the two largest sizes measured; "
             "1 is linear; latency = geometric mean of the queries' p50)\n",
-            "| cost | " + " | ".join(label for label, _ in sizes) + " | growth |", "|---|" + "---:|" * (len(sizes) + 1)]
+            "| cost | " + " | ".join(dict((n, label) for label, n in reversed(sizes))[n] for n in sorted({n for _, n in sizes}))
+            + " | growth |", "|---|" + "---:|" * (len({n for _, n in sizes}) + 1)]
+    columns = sorted({n for _, n in sizes})  # a size measured in two runs (a backend on its own) is one column
     for name, values in growth.items():
-        by_n = dict(values)
+        by_n = {n: v for n, v in values if v is not None}
         unit = " ms" if name.startswith("latency") else (" MiB" if name.startswith("peak") else " s")
-        cells = [("–" if by_n.get(n) is None else f"{fmt(by_n[n])}{unit}") for _, n in sizes]
-        out.append(f"| {name} | " + " | ".join(cells) + f" | {_exponent(values)} |")
+        cells = [("–" if by_n.get(n) is None else f"{fmt(by_n[n])}{unit}") for n in columns]
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {_exponent(sorted(by_n.items()))} |")
     other = sorted(p["cores"]["other"] for r in results for e in r["queries"].values() for v in e["phases"].values()
                    for p in v.values() if isinstance(p, dict))
     if other:
