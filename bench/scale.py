@@ -9,7 +9,9 @@ concurrency. talentkg's result cache is off (``-nocache``): this compares backen
 
     python bench/scale.py --sizes 1e4,1e5,1e6 [--seconds 3]
     TALENTKG_QUERY_TIMEOUT=300 python bench/scale.py --sizes 1e7 --slow-for-c8 4 \
-        --servers oxigraph,talentkg-nocache,talentkg-remote-nocache,talentkg-remote-union-nocache  # fits 23 GB
+        --servers oxigraph,talentkg-nocache,talentkg-remote-nocache,talentkg-remote-union-nocache
+    TALENTKG_QUERY_TIMEOUT=300 python bench/scale.py --sizes 1e7 --slow-for-c8 4 \
+        --servers oxigraph,talentkg-memory-nocache --label "memory alone"     # its memory kept apart
 """
 
 from __future__ import annotations
@@ -40,12 +42,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-request-s", type=float, default=300.0)
     parser.add_argument("--slow-for-c8", type=float, default=SLOW_FOR_C8)
     parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--label", default=None,
+                        help='names a run of some backends on their own, e.g. "memory alone": its own rows and file')
     args = parser.parse_args(argv)
     args.results.mkdir(parents=True, exist_ok=True)
     for triples in args.sizes:
-        args.triples, args.out = triples, args.results / f"scale-{label(triples)}.json"
+        suffix = f"-{args.label.replace(' ', '-')}" if args.label else ""
+        args.triples, args.out = triples, args.results / f"scale-{label(triples)}{suffix}.json"
         print(f"· {label(triples)} started {time.strftime('%H:%M:%S')}", file=sys.stderr, flush=True)
-        args.out.write_text(json.dumps(run(args), indent=1))
+        result = run(args)
+        if args.label:
+            result["size"] = f"{result['size']}, {args.label}"
+        args.out.write_text(json.dumps(result, indent=1))
         print(args.out)
 
 
