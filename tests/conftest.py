@@ -30,6 +30,9 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cli_env(cache_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TALENTKG_")}
     env["TALENTKG_CACHE_DIR"] = str(cache_dir)
+    # one web worker: tests count per-process state (cache hits, busy workers, /healthz); the default
+    # (one per CPU) has a test of its own in tests/endpoint/test_http.py
+    env["TALENTKG_WEB_WORKERS"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

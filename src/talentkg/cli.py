@@ -109,7 +109,7 @@ def validate(ctx: click.Context, extra: tuple[Path, ...], fmt: str) -> None:
               help="Keep the store on disk in DIR (reopened without reloading when the data is unchanged), or "
                    "serve the remote SPARQL 1.1 endpoint at URL, loaded by `talentkg load --store URL`.")
 @click.option("--dev", is_flag=True, help="Use Flask's development server (one process, auto-reload off).")
-@click.option("--workers", type=int, default=None, help="Web worker processes.")
+@click.option("--workers", type=int, default=None, help="Web worker processes (default: one per CPU, at most 4).")
 @click.option("--threads", type=int, default=None, help="Threads per web worker.")
 @click.option("--executors", type=int, default=None, help="Query evaluation processes per web worker.")
 @click.option("--timeout", "query_timeout", type=float, default=None, help="Query time limit in seconds.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 
 import pyoxigraph as ox
 import requests
@@ -92,3 +93,24 @@ def test_access_log_has_one_line_per_request_with_a_query_hash(server):
     lines = [line for line in server.log if "talentkg.access GET /sparql" in line]
     assert lines and all("query=" in line for line in lines)
     assert all("log-line-check" not in line for line in server.log)
+
+
+def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request):
+    # the other tests pin one web worker (they count per-process state); this one runs the default
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import _serve, stop_server
+    from talentkg.config import default_web_workers
+
+    env = {k: v for k, v in cli_env.items() if k != "TALENTKG_WEB_WORKERS"}
+    server = _serve(env, backend, request)
+    try:
+        pid = server.process.pid
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        assert len(children) == default_web_workers() == max(1, min(os.cpu_count() or 1, 4))
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda i: server.query(f"ASK {{ ?s ?p 'no-such-value-{i}' }}"), range(16)))
+        assert [a.status_code for a in answers] == [200] * 16
+        assert all(a.json()["boolean"] is False for a in answers)
+    finally:
+        stop_server(server)
