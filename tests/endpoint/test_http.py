@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import time
 
 import pyoxigraph as ox
 import requests
@@ -105,9 +106,14 @@ def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request)
     env = {k: v for k, v in cli_env.items() if k != "TALENTKG_WEB_WORKERS"}
     server = _serve(env, backend, request)
     try:
-        pid = server.process.pid
-        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
-        assert len(children) == default_web_workers() == max(1, min(os.cpu_count() or 1, 4))
+        pid, expected = server.process.pid, max(1, min(os.cpu_count() or 1, 4))
+        assert default_web_workers() == expected
+        deadline = time.monotonic() + 60  # gunicorn forks its workers after it starts listening
+        while len(open(f"/proc/{pid}/task/{pid}/children").read().split()) < expected:
+            assert time.monotonic() < deadline, "the web workers were not all started"
+            time.sleep(0.1)
+        time.sleep(1)  # and not more than that
+        assert len(open(f"/proc/{pid}/task/{pid}/children").read().split()) == expected
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda i: server.query(f"ASK {{ ?s ?p 'no-such-value-{i}' }}"), range(16)))
         assert [a.status_code for a in answers] == [200] * 16
