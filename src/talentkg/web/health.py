@@ -14,13 +14,6 @@ from talentkg.web.state import state
 bp = Blueprint("health", __name__)
 
 
-def _triple_count(st) -> int:
-    """Counted once per process: the data is read-only, and counting scans the whole store."""
-    if "triple_count" not in st.memo:
-        st.memo["triple_count"] = st.store.triple_count()
-    return st.memo["triple_count"]
-
-
 @bp.route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> ResponseReturnValue:
     st = state()
@@ -39,7 +32,7 @@ def healthz() -> ResponseReturnValue:
         "software": f"talentkg {__version__}",
         "data_version": st.version,
         "store": st.store.backend,
-        "triples": _triple_count(st),
+        "triples": st.triple_count(),
         "uptime_s": round(time.time() - st.started, 1),
         "query_workers": len(pool.pids()) if pool else 0,
         "workers_replaced": pool.replaced if pool else 0,

@@ -102,7 +102,7 @@ def home() -> Response:
     counts = {
         "programmes": len(d.subjects(TYPE, PROGRAMME)), "figures": len(d.subjects(TYPE, FIGURE)),
         "statements": len(d.subjects(TYPE, STATEMENT)), "findings": len(d.subjects(TYPE, FINDING)),
-        "triples": st.memo.setdefault("triple_count", st.store.triple_count()),
+        "triples": st.triple_count(),
     }
     note = d.value(NOTE) if d.exists(NOTE.value) else None
     creators = [d.value(c) for c in d.objects(NOTE, ox.NamedNode(str(DCTERMS.creator)))]

@@ -39,7 +39,6 @@ def _not_modified(etag: str) -> bool:
 
 def _document(graph_builder, etag_seed: str) -> Response:
     """Serve an RDF document (service description, VoID) in the negotiated RDF syntax."""
-    st = state()
     if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html" \
             and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
         return Response(render_template("sparql_form.html"), content_type="text/html; charset=utf-8",

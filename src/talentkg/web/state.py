@@ -25,6 +25,12 @@ class AppState:
     def version(self) -> str:
         return self.store.info.version
 
+    def triple_count(self) -> int:
+        """Counted once per process: the data is read-only, and counting scans the whole store."""
+        if "triple_count" not in self.memo:
+            self.memo["triple_count"] = self.store.triple_count()
+        return self.memo["triple_count"]
+
 
 def state(app: Flask | None = None) -> AppState:
     return (app or current_app).extensions["talentkg"]
