@@ -51,9 +51,8 @@ class Built:
 def build(name: str) -> Built:
     """The dump ``name`` of the data version served, made once and kept in memory."""
     st = state()
-    key = f"download:{name}"
-    built = st.memo.get(key)
-    if built is None:
+
+    def make() -> Built:
         dump = DUMPS[name]
         quads = list(st.store.ox.quads_for_pattern(None, None, None, None))
         if dump.keeps_graphs:
@@ -63,19 +62,18 @@ def build(name: str) -> Built:
             items = list(dict.fromkeys(q.triple for q in quads))
             prefixes = None if dump.media.name == "ntriples" else rep.used_prefixes(items)
         body = ox.serialize(items, format=dump.media.rdf_format, prefixes=prefixes) or b""
-        built = st.memo.setdefault(key, Built(body, hashlib.sha256(body).hexdigest()))
-    return built
+        return Built(body, hashlib.sha256(body).hexdigest())
+
+    return st.remember(f"download:{name}", make)
 
 
 def _catalogue_response(media: MediaType) -> Response:
     from talentkg.web.dcat import SPDX, catalogue
 
     st = state()
-    key = f"dcat:{media.name}:{request.host_url}"
-    body = st.memo.get(key)
-    if body is None:
-        triples = catalogue(st, request.host_url.rstrip("/") + request.script_root + "/", DUMPS, build)
-        body = st.memo.setdefault(key, rep.serialise(triples, media, {"spdx": SPDX}))
+    base = request.host_url.rstrip("/") + request.script_root + "/"
+    body = st.remember(f"dcat:{media.name}:{request.host_url}",
+                       lambda: rep.serialise(catalogue(st, base, DUMPS, build), media, {"spdx": SPDX}))
     etag = hashlib.sha1(f"{st.version}\0dcat\0{media.name}\0{request.host_url}".encode()).hexdigest()[:24]
     return rep.rdf_response(body, media, etag)
 

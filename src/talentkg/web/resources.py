@@ -90,9 +90,7 @@ def _serve(iri_prefix: str, rest: str, page_prefix: str | None = None) -> Respon
     assert description is not None
     section = None
     if str(TKG.SourceSection) in description.type_iris:
-        sentences = st.memo.get("note_sentences")
-        if sentences is None:
-            sentences = st.memo.setdefault("note_sentences", note_sentences(st.config.note_path))
+        sentences = st.remember("note_sentences", lambda: note_sentences(st.config.note_path))
         section = section_view(describer, iri, sentences)
     term_doc = None
     if iri_prefix == "ontology#":
@@ -117,10 +115,8 @@ def _graph(iri: str, page_path: str, forced: rep.MediaType | None) -> Response:
     page_path = "/" + page_path
     if media is not None:
         key = f"graph:{iri}:{media.name}"
-        body = st.memo.get(key)
-        if body is None:
-            triples = [q.triple for q in st.store.ox.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
-            body = st.memo.setdefault(key, rep.serialise(triples, media))
+        body = st.remember(key, lambda: rep.serialise(
+            [q.triple for q in st.store.ox.quads_for_pattern(None, None, None, ox.NamedNode(iri))], media))
         response = rep.rdf_response(body, media, _etag(page_path, media.name, ""),
                                     vary="Accept-Encoding" if forced else "Accept")
         response.headers["Link"] = rep.alternates(page_path)

@@ -148,9 +148,7 @@ def editor() -> Response:
 
     st = state()
     lang = choose_lang()
-    examples = st.memo.get("examples")
-    if examples is None:
-        examples = st.memo.setdefault("examples", load_examples(st.config.queries_dir))
+    examples = st.remember("examples", lambda: load_examples(st.config.queries_dir))
     asked = request.args.get("query")
     if asked is not None and len(asked.encode("utf-8")) > st.config.max_query_bytes:
         from talentkg.errors import PayloadTooLarge
@@ -176,10 +174,8 @@ def editor() -> Response:
 def _graph_document(name: str, graph_iri: str, media: rep.MediaType) -> Response:
     st = state()
     key = f"doc:{name}:{media.name}"
-    body = st.memo.get(key)
-    if body is None:
-        triples = [q.triple for q in st.store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))]
-        body = st.memo.setdefault(key, rep.serialise(triples, media))
+    body = st.remember(key, lambda: rep.serialise(
+        [q.triple for q in st.store.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))], media))
     etag = hashlib.sha1(f"{st.version}\0{name}\0{media.name}".encode()).hexdigest()[:24]
     response = rep.rdf_response(body, media, etag)
     response.headers["Link"] = rep.alternates("/" + name)
@@ -202,9 +198,7 @@ def ontology() -> Response:
 
     st = state()
     lang = choose_lang()
-    html = st.memo.get(f"ontology-html:{lang}")
-    if html is None:
-        html = st.memo.setdefault(f"ontology-html:{lang}", ontology_html(st.store.ox, st.version, lang))
+    html = st.remember(f"ontology-html:{lang}", lambda: ontology_html(st.store.ox, st.version, lang))
     header = render("_docs_header.html", lang, css=url_for("static", filename="site.css"))
     html = html.replace("<html>", f'<html lang="{lang}">', 1)
     html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>" + header, html, count=1)
@@ -228,10 +222,7 @@ def shapes() -> Response:
 
     st = state()
     lang = choose_lang()
-    key = f"shapes-doc:{lang}"
-    doc = st.memo.get(key)
-    if doc is None:
-        doc = st.memo.setdefault(key, shapes_doc(st.store.ox, lang))
+    doc = st.remember(f"shapes-doc:{lang}", lambda: shapes_doc(st.store.ox, lang))
     title, shapes_list = doc
     response = _html(render("shapes.html", lang, title=title, shapes=shapes_list), lang, "shapes")
     response.headers["Link"] = rep.alternates("/shapes")

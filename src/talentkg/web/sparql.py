@@ -53,11 +53,8 @@ def _rdf_doc(graph_builder, etag_seed: str) -> Response:
     etag = f'"{etag_seed}-{st.version}-{media.name}"'
     if _not_modified(etag):
         return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
-    key = f"{etag_seed}:{media.name}:{request.host_url}"
-    body = st.memo.get(key)
-    if body is None:
-        body = graph_builder().serialize(format=RDF_SERIALISERS[media.name], encoding="utf-8")
-        st.memo[key] = body
+    body = st.remember(f"{etag_seed}:{media.name}:{request.host_url}",
+                       lambda: graph_builder().serialize(format=RDF_SERIALISERS[media.name], encoding="utf-8"))
     response = Response(body, content_type=media.content_type)
     response.headers["ETag"] = etag
     response.headers["Vary"] = "Accept"

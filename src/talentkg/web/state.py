@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from flask import Flask, current_app
 
 from talentkg.config import Config
 from talentkg.sparql.execution import QueryEngine
 from talentkg.store import GraphStore
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -25,11 +27,18 @@ class AppState:
     def version(self) -> str:
         return self.store.info.version
 
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per process and key: the data served never changes while it runs.
+
+        (A ``memo.setdefault(key, compute())`` would compute on every call; the home page once counted
+        every triple per visit that way.) Two threads may both compute a missing value; one is kept.
+        """
+        if key not in self.memo:
+            self.memo.setdefault(key, compute())
+        return self.memo[key]
+
     def triple_count(self) -> int:
-        """Counted once per process: the data is read-only, and counting scans the whole store."""
-        if "triple_count" not in self.memo:
-            self.memo["triple_count"] = self.store.triple_count()
-        return self.memo["triple_count"]
+        return self.remember("triple_count", self.store.triple_count)
 
 
 def state(app: Flask | None = None) -> AppState:
