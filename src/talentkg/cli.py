@@ -121,6 +121,14 @@ def serve(ctx: click.Context, host: str, port: int, store: str | None, dev: bool
     config = _config(ctx, store=store, web_workers=workers, web_threads=threads,
                      executors=executors, query_timeout=query_timeout,
                      service_allowlist=() if offline else None)
+    if not dev:
+        from talentkg import allocator
+
+        try:
+            allocator.reexec_with(config.allocator, "serve")
+        except FileNotFoundError as exc:
+            click.secho(f"cannot serve: {exc}", err=True, fg="red")
+            sys.exit(EXIT_INVALID)
     store = open_store(config)
     store_info = f" ({store.backend})" if store.backend != "memory" else ""
     click.secho(f"· data version {store.info.version}: {store.triple_count()} triples{store_info}", err=True,

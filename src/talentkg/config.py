@@ -65,6 +65,7 @@ class Config:
     service_timeout: float = 20.0
     user_agent: str = USER_AGENT
     extra_data: tuple[Path, ...] = ()
+    allocator: str = "mimalloc"  # the malloc `serve` runs on: mimalloc, system, or a library path (allocator.py)
 
     @property
     def store_location(self) -> str | None:

@@ -7,7 +7,7 @@ import time
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from talentkg import __version__
+from talentkg import __version__, allocator
 from talentkg.errors import StoreUnavailable
 from talentkg.web.state import state
 
@@ -34,6 +34,7 @@ def healthz() -> ResponseReturnValue:
         "store": st.store.backend,
         "triples": st.triple_count(),
         "uptime_s": round(time.time() - st.started, 1),
+        "allocator": st.remember("allocator", allocator.describe),
         "query_workers": len(pool.pids()) if pool else 0,
         "workers_replaced": pool.replaced if pool else 0,
         "cache": {"hits": st.engine.cache.hits, "misses": st.engine.cache.misses},
