@@ -81,6 +81,39 @@ def test_row_cap_is_signalled_never_silent(limited):
     assert "X-Talentkg-Truncated" not in small.headers
 
 
+RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values")
+# terms whose text looks like row or tag boundaries in some format: the counts must not be fooled
+AWKWARD = ['"a\\nb,\\"c\\""', '"<result>"', '"x\\ty"', '"</result><result/>"', "1"]
+
+
+def values_query(n: int) -> str:
+    terms = [AWKWARD[i % len(AWKWARD)] if i < len(AWKWARD) else f'"v{i}"' for i in range(n)]
+    return "SELECT ?x WHERE { VALUES ?x { " + " ".join(terms) + " } }"
+
+
+def test_rows_are_counted_in_every_results_format(server, limited):
+    for endpoint, n in ((server, 5), (server, 0), (limited, 25)):
+        for accept in RESULT_TYPES:
+            response = endpoint.query(values_query(n), accept=accept)
+            assert response.status_code == 200, response.text
+            assert response.headers["X-Talentkg-Rows"] == str(n), (accept, n)
+            assert "X-Talentkg-Truncated" not in response.headers, (accept, n)
+
+
+def test_row_cap_cuts_every_results_format(limited):
+    for accept in RESULT_TYPES:
+        response = limited.query(values_query(40), accept=accept)
+        assert response.status_code == 200, response.text
+        assert response.headers["X-Talentkg-Rows"] == "25" and response.headers["X-Talentkg-Truncated"]
+        if accept.endswith("json"):
+            assert len(response.json()["results"]["bindings"]) == 25
+        elif accept.endswith("xml"):
+            assert response.text.count("<result>") == 25 and "truncation" in response.text
+        else:
+            assert response.text.count("v39") == 0 and "v24" in response.text and "v25" not in response.text
+
+
 def test_construct_row_cap(limited):
     response = limited.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", accept="text/turtle")
     assert response.status_code == 200 and response.headers["X-Talentkg-Truncated"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from talentkg.errors import NotAcceptable
 
@@ -101,3 +103,9 @@ def choose(accept: MIMEAccept, *, graph_result: bool, format_param: str | None =
             "none of the requested media types (Accept: " + accept.to_header() + ") can represent this "
             "result; this endpoint offers: " + ", ".join(t.mime for t in offered))
     return owner[best]  # wildcards pick the first offered type: our preferred one
+
+
+@lru_cache(maxsize=512)
+def choose_for_header(accept: str | None, *, graph_result: bool, format_param: str | None = None) -> MediaType:
+    """``choose`` for a raw ``Accept`` header, remembered: clients send the same few headers again and again."""
+    return choose(parse_accept_header(accept, MIMEAccept), graph_result=graph_result, format_param=format_param)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ from talentkg import charts
 from talentkg.catalogue import RESERVED_NAMES, Catalogue, SavedQuery, load_catalogue, resolve, substitutions
 from talentkg.errors import BadRequest, NotFound, TalentKGError
 from talentkg.sparql import negotiation
-from talentkg.web.sparql import _last_modified, _not_modified
+from talentkg.web.sparql import _last_modified_header, _not_modified
 from talentkg.web.i18n import choose_lang
 from talentkg.web.page import render
 from talentkg.web.state import state
@@ -97,7 +96,7 @@ def _etag(query: SavedQuery, subs: tuple[tuple[str, str], ...], kind: str) -> st
 
 
 def _headers(etag: str) -> dict[str, str]:
-    return {"Vary": "Accept", "ETag": etag, "Last-Modified": format_datetime(_last_modified(), usegmt=True),
+    return {"Vary": "Accept", "ETag": etag, "Last-Modified": _last_modified_header(),
             "Cache-Control": "public, max-age=0, must-revalidate", "X-Talentkg-Data-Version": state().version}
 
 
@@ -151,7 +150,8 @@ def _results(query: SavedQuery, fmt: str | None) -> Response:
     st = state()
     subs = substitutions(query, resolve(query, _request_pairs()))
     shape = st.engine.inspect(query.text)
-    media = negotiation.choose(request.accept_mimetypes, graph_result=shape.is_graph_result, format_param=fmt)
+    media = negotiation.choose_for_header(request.headers.get("Accept"), graph_result=shape.is_graph_result,
+                                         format_param=fmt)
     headers = _headers(_etag(query, subs, media.name))
     if _not_modified(headers["ETag"]):
         return Response(status=304, headers=headers)

@@ -22,6 +22,10 @@ def _last_modified() -> datetime:
     return datetime.fromtimestamp(int(state().store.info.loaded_at), tz=timezone.utc)
 
 
+def _last_modified_header() -> str:
+    return state().remember("last_modified_header", lambda: format_datetime(_last_modified(), usegmt=True))
+
+
 def _not_modified(etag: str) -> bool:
     if request.if_none_match:
         tag = etag.strip('"')
@@ -48,8 +52,8 @@ def _document(graph_builder, etag_seed: str) -> Response:
 
 def _rdf_doc(graph_builder, etag_seed: str) -> Response:
     st = state()
-    media = negotiation.choose(request.accept_mimetypes, graph_result=True,
-                               format_param=request.args.get("format"))
+    media = negotiation.choose_for_header(request.headers.get("Accept"), graph_result=True,
+                                          format_param=request.args.get("format"))
     etag = f'"{etag_seed}-{st.version}-{media.name}"'
     if _not_modified(etag):
         return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
@@ -58,7 +62,7 @@ def _rdf_doc(graph_builder, etag_seed: str) -> Response:
     response = Response(body, content_type=media.content_type)
     response.headers["ETag"] = etag
     response.headers["Vary"] = "Accept"
-    response.headers["Last-Modified"] = format_datetime(_last_modified(), usegmt=True)
+    response.headers["Last-Modified"] = _last_modified_header()
     return response
 
 
@@ -74,8 +78,8 @@ def sparql() -> Response:
     g.query_text = query_request.query
     shape = st.engine.inspect(query_request.query)
     try:
-        media = negotiation.choose(request.accept_mimetypes, graph_result=shape.is_graph_result,
-                                   format_param=query_request.format)
+        media = negotiation.choose_for_header(request.headers.get("Accept"), graph_result=shape.is_graph_result,
+                                              format_param=query_request.format)
     except NotAcceptable:
         if shape.form is None:  # let the parser explain what is wrong with the query first
             media = negotiation.RESULT_TYPES[0]
@@ -84,7 +88,7 @@ def sparql() -> Response:
     fingerprint = hashlib.sha1("\0".join((query_request.query, media.name, *query_request.default_graphs, "|",
                                           *query_request.named_graphs)).encode("utf-8")).hexdigest()[:20]
     etag = f'"{st.version}-{fingerprint}"'
-    headers = {"Vary": "Accept", "ETag": etag, "Last-Modified": format_datetime(_last_modified(), usegmt=True),
+    headers = {"Vary": "Accept", "ETag": etag, "Last-Modified": _last_modified_header(),
                "Cache-Control": "public, max-age=0, must-revalidate", "X-Talentkg-Data-Version": st.version}
     if not shape.services and _not_modified(etag):
         return Response(status=304, headers=headers)
