@@ -11,8 +11,7 @@ LIMIT is within the cap, or when its JSON, XML or TSV is too short to hold more 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -23,9 +22,12 @@ from talentkg.sparql.negotiation import BY_NAME, MediaType
 TRUNCATION_DOC = "https://w3id.org/talentkg/docs/endpoint#truncation"
 
 
-@dataclass(frozen=True)
-class QueryJob:
-    """Everything a worker needs to answer one query (sent across processes, so plain data)."""
+class QueryJob(NamedTuple):
+    """Everything a worker needs to answer one query.
+
+    Sent to a worker process for every query: a named tuple pickles to a fraction of a frozen
+    dataclass's bytes and time (measured 1.5 µs vs 6 µs each way).
+    """
 
     text: str
     media: str  # MediaType name
@@ -40,9 +42,8 @@ class QueryJob:
     substitutions: tuple[tuple[str, str], ...] = ()  # (variable, term in N-Triples syntax)
 
 
-@dataclass
-class Outcome:
-    """The answer, or the error, of one evaluation."""
+class Outcome(NamedTuple):
+    """The answer, or the error, of one evaluation (sent back from the worker: a named tuple too)."""
 
     body: bytes = b""
     media: str = ""
@@ -50,7 +51,7 @@ class Outcome:
     truncated: bool = False
     error: str | None = None  # error class name from talentkg.errors
     message: str = ""
-    trace: list[dict[str, Any]] = field(default_factory=list)
+    trace: tuple[dict[str, Any], ...] = ()  # the SERVICE calls made, for the federation header
 
 
 def dataset_options(job: QueryJob) -> dict[str, Any]:

@@ -6,6 +6,10 @@ and replaced; a crashing query costs one worker. Workers are forked by a *zygote
 single-threaded process forked once, early, from the process that holds the loaded store: forking
 from a multi-threaded web server later would be unsafe, and the zygote's memory (the store) is
 shared copy-on-write by every worker it forks.
+
+A job and its answer travel as one length-prefixed pickle of a named tuple over a socket pair: the
+round trip is paid by every uncached query (measured at 1M, one lookup: 105 µs with
+multiprocessing's Connection and pickled dataclasses, 55 µs this way, in a loop in one process).
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ import pickle
 import queue
 import signal
 import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 import pyoxigraph as ox
@@ -32,16 +36,58 @@ log = logging.getLogger("talentkg.workers")
 @dataclass
 class Worker:
     pid: int
-    conn: Connection
+    conn: socket.socket
     jobs: int = 0
 
 
-def _worker_loop(conn: Connection, store: ox.Store, relay_factory: Callable[[], Any]) -> None:
+_LENGTH = struct.Struct("!Q")
+_SMALL = 64 * 1024  # messages up to this size are sent and usually read in one system call
+
+
+def send_message(sock: socket.socket, message: tuple) -> None:
+    """Send one pickled message, prefixed by its length."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) <= _SMALL:
+        sock.sendall(_LENGTH.pack(len(data)) + data)
+    else:
+        sock.sendall(_LENGTH.pack(len(data)))
+        sock.sendall(data)
+
+
+def receive_message(sock: socket.socket, deadline: float | None = None) -> Any:
+    """Read one message; EOFError when the peer has gone, TimeoutError past ``deadline`` (monotonic).
+
+    At most one message is ever in flight each way (a job, then its answer), so reading ahead of
+    the current message can never take bytes of the next one.
+    """
+    chunk = _receive(sock, _SMALL, deadline)
+    while len(chunk) < _LENGTH.size:
+        chunk += _receive(sock, _LENGTH.size - len(chunk), deadline)
+    (size,) = _LENGTH.unpack_from(chunk)
+    data = bytearray(chunk[_LENGTH.size:])
+    while len(data) < size:
+        data += _receive(sock, min(size - len(data), 1 << 20), deadline)
+    return pickle.loads(data)
+
+
+def _receive(sock: socket.socket, most: int, deadline: float | None) -> bytes:
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError()
+        sock.settimeout(remaining)
+    data = sock.recv(most)
+    if not data:
+        raise EOFError()
+    return data
+
+
+def _worker_loop(conn: socket.socket, store: ox.Store, relay_factory: Callable[[], Any]) -> None:
     """Answer jobs until the web process goes away."""
     relay = None
     while True:
         try:
-            job: QueryJob = pickle.loads(conn.recv_bytes())
+            job = QueryJob(*receive_message(conn))
         except (EOFError, OSError):
             os._exit(0)
         text = None
@@ -54,10 +100,10 @@ def _worker_loop(conn: Connection, store: ox.Store, relay_factory: Callable[[], 
             text = rewrite_services(job.text, shape, relay.targets())
         outcome = evaluate(store, job, text=text)
         if relay is not None and job.services:
-            outcome.trace = list(relay.trace)
+            outcome = outcome._replace(trace=tuple(relay.trace))
         try:
-            conn.send_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, BrokenPipeError):
+            send_message(conn, tuple(outcome))
+        except OSError:
             os._exit(0)
 
 
@@ -77,7 +123,7 @@ def _zygote_loop(sock: socket.socket, store: ox.Store, relay_factory: Callable[[
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
-                _worker_loop(Connection(fds[0]), store, relay_factory)
+                _worker_loop(socket.socket(fileno=fds[0]), store, relay_factory)
             finally:
                 os._exit(0)
         os.close(fds[0])
@@ -115,7 +161,7 @@ class Zygote:
                 if not chunk:
                     raise RuntimeError("the query worker factory has stopped")
                 reply += chunk
-        return Worker(int(reply), Connection(ours.detach()))
+        return Worker(int(reply), ours)
 
     def close(self) -> None:
         try:
@@ -179,11 +225,12 @@ class WorkerPool:
         except queue.Empty:
             raise NoWorkerAvailable() from None
         try:
-            worker.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
-                raise WorkerTimeout()
-            outcome: Outcome = pickle.loads(worker.conn.recv_bytes())
+            worker.conn.settimeout(max(0.001, deadline - time.monotonic()))
+            send_message(worker.conn, tuple(job))
+            outcome = Outcome(*receive_message(worker.conn, deadline))
+        except TimeoutError:
+            threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+            raise WorkerTimeout() from None
         except (EOFError, OSError, pickle.UnpicklingError):
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
             raise WorkerCrashed() from None
