@@ -96,6 +96,27 @@ def test_access_log_has_one_line_per_request_with_a_query_hash(server):
     assert all("log-line-check" not in line for line in server.log)
 
 
+def test_access_log_lines_carry_a_timestamp(server):
+    import re
+
+    server.query("ASK { ?s ?p 'log-time-check' }")
+    line = [line for line in server.log if "talentkg.access GET /sparql" in line][-1]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} talentkg\.access GET /sparql 200 ", line), line
+
+
+def test_the_access_log_stamp_is_the_standard_one():
+    import logging
+
+    from talentkg.web.access_log import SecondStampFormatter
+
+    ours, standard = SecondStampFormatter("%(asctime)s %(message)s"), logging.Formatter("%(asctime)s %(message)s")
+    for created in (1_700_000_000.123, 1_700_000_000.999, 1_700_000_001.0, 1_700_000_061.5):
+        record = logging.LogRecord("talentkg.access", logging.INFO, __file__, 1, "GET /x", None, None)
+        record.created, record.msecs = created, int((created - int(created)) * 1000)
+        assert ours.format(record) == standard.format(record)
+        assert ours.formatTime(record, "%H:%M") == standard.formatTime(record, "%H:%M")
+
+
 def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request):
     # the other tests pin one web worker (they count per-process state); this one runs the default
     from concurrent.futures import ThreadPoolExecutor

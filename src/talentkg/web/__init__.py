@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
 from flask import Flask
@@ -59,8 +58,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     _register_optional_blueprints(app)
-    if not logging.getLogger("talentkg").handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    access_log.configure_logging()
     if start_workers:
         engine.start_workers()
     return app
