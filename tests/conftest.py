@@ -189,7 +189,7 @@ def remote_server(cli_env: dict[str, str], request: pytest.FixtureRequest) -> It
 
 @pytest.fixture(scope="session")
 def server(backend: str, request: pytest.FixtureRequest) -> Server:
-    """The endpoint as users run it (gunicorn, default limits), on the bundled data, on each backend."""
+    """The endpoint as users run it (granian, default limits), on the bundled data, on each backend."""
     return request.getfixturevalue(f"{backend}_server")
 
 

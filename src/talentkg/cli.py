@@ -109,18 +109,24 @@ def validate(ctx: click.Context, extra: tuple[Path, ...], fmt: str) -> None:
               help="Keep the store on disk in DIR (reopened without reloading when the data is unchanged), or "
                    "serve the remote SPARQL 1.1 endpoint at URL, loaded by `talentkg load --store URL`.")
 @click.option("--dev", is_flag=True, help="Use Flask's development server (one process, auto-reload off).")
+@click.option("--server", "web_server", type=click.Choice(["granian", "gunicorn"]), default=None,
+              help="The HTTP server (default: granian, or TALENTKG_WEB_SERVER).")
 @click.option("--workers", type=int, default=None, help="Web worker processes (default: one per CPU, at most 4).")
 @click.option("--threads", type=int, default=None, help="Threads per web worker.")
 @click.option("--executors", type=int, default=None, help="Query evaluation processes per web worker.")
 @click.option("--timeout", "query_timeout", type=float, default=None, help="Query time limit in seconds.")
 @click.option("--offline", is_flag=True, help="Map Wikidata's endpoint to nothing: SERVICE calls are refused.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, store: str | None, dev: bool, workers: int | None,
-          threads: int | None, executors: int | None, query_timeout: float | None, offline: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, store: str | None, dev: bool, web_server: str | None,
+          workers: int | None, threads: int | None, executors: int | None, query_timeout: float | None, offline: bool) -> None:
     """Serve the SPARQL endpoint, saved queries and linked-data pages; refuses invalid data."""
-    config = _config(ctx, store=store, web_workers=workers, web_threads=threads,
+    config = _config(ctx, store=store, web_server=web_server, web_workers=workers, web_threads=threads,
                      executors=executors, query_timeout=query_timeout,
                      service_allowlist=() if offline else None)
+    if config.web_server not in ("granian", "gunicorn"):
+        click.secho(f"cannot serve: web_server={config.web_server!r} (TALENTKG_WEB_SERVER); use granian or gunicorn",
+                    err=True, fg="red")
+        sys.exit(EXIT_INVALID)
     if not dev:
         from talentkg import allocator
 

@@ -37,7 +37,7 @@ def test_every_serving_process_runs_on_mimalloc(server):
     assert health["allocator"] == "mimalloc"
     server.query("ASK { ?s ?p ?o }")  # a query worker has answered
     tree = process_tree(server.process.pid)
-    assert len(tree) >= 4  # gunicorn, a web worker, the zygote, its query workers
+    assert len(tree) >= 4  # the HTTP server, a web worker, the zygote, its query workers
     assert all(maps_mimalloc(pid) is not False for pid in tree), [pid for pid in tree if maps_mimalloc(pid) is False]
 
 

@@ -129,7 +129,7 @@ def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request)
     try:
         pid, expected = server.process.pid, max(1, min(os.cpu_count() or 1, 4))
         assert default_web_workers() == expected
-        deadline = time.monotonic() + 60  # gunicorn forks its workers after it starts listening
+        deadline = time.monotonic() + 60  # the server forks its workers after it starts listening
         while len(open(f"/proc/{pid}/task/{pid}/children").read().split()) < expected:
             assert time.monotonic() < deadline, "the web workers were not all started"
             time.sleep(0.1)

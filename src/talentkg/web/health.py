@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from talentkg import __version__, allocator
@@ -35,6 +35,7 @@ def healthz() -> ResponseReturnValue:
         "triples": st.triple_count(),
         "uptime_s": round(time.time() - st.started, 1),
         "allocator": st.remember("allocator", allocator.describe),
+        "http_server": request.environ.get("SERVER_SOFTWARE", "unknown"),
         "query_workers": len(pool.pids()) if pool else 0,
         "workers_replaced": pool.replaced if pool else 0,
         "cache": {"hits": st.engine.cache.hits, "misses": st.engine.cache.misses},

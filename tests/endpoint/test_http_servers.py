@@ -1,0 +1,105 @@
+"""``talentkg serve`` runs granian by default and gunicorn on request; either keeps its web workers alive."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def wait_until(check, what: str, seconds: float = 90) -> None:
+    """A liveness bound, not a speed requirement: fail only if ``check`` never holds."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {seconds} s")
+        time.sleep(0.2)
+
+
+def refuses_an_endless_request_line(server) -> bytes:
+    host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=60) as conn:
+        conn.sendall(b"GET /sparql?query=ASK%7B%7D%23")
+        sent = 0
+        try:
+            while sent < 20_000_000:
+                conn.sendall(b"x" * 65536)
+                sent += 65536
+        except OSError:
+            pass
+        try:
+            reply = conn.recv(4096)
+        except ConnectionResetError:
+            reply = b""
+    assert sent < 20_000_000, "the server read the whole 20 MB line before answering"
+    return reply
+
+
+def test_granian_is_the_default(server):
+    assert server.get("healthz").json()["http_server"].lower().startswith("granian")
+
+
+def test_gunicorn_on_request(make_server):
+    server = make_server("--server", "gunicorn")
+    assert server.get("healthz").json()["http_server"].startswith("gunicorn")
+    client = SPARQLWrapper(server.sparql)
+    client.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?s a tkg:Programme }")
+    client.setReturnFormat(JSON)
+    assert int(client.query().convert()["results"]["bindings"][0]["n"]["value"]) >= 8
+    # gunicorn reads request lines up to 8,190 bytes (its largest limit short of none): longer GETs get 414
+    reply = refuses_an_endless_request_line(server)
+    assert reply == b"" or reply.startswith(b"HTTP/1.1 414 "), reply[:100]
+    long_get = requests.get(server.sparql, params={"query": "ASK {} # " + "x" * 20_000})
+    assert long_get.status_code == 414 and "too large" in long_get.text
+    assert server.get("healthz").status_code == 200
+
+
+def test_an_unknown_server_is_refused(run_cli):
+    result = run_cli("serve", "--port", "0", env={"TALENTKG_WEB_SERVER": "tornado"}, timeout=120)
+    assert result.code != 0
+    assert "tornado" in result.err and "granian" in result.err and "gunicorn" in result.err
+    assert "listening" not in result.err
+
+
+@linux_only
+@pytest.mark.parametrize("http_server", ["granian", "gunicorn"])
+def test_a_killed_web_worker_is_replaced_and_its_query_workers_end(make_server, http_server):
+    server = make_server("--server", http_server)
+    assert server.query("ASK { ?s ?p ?o }").json()["boolean"] is True
+    master = server.process.pid
+    (worker,) = children(master)  # the tests run one web worker
+    query_side = children(worker)  # its zygote (whose children are the query workers)
+    assert query_side
+    os.kill(worker, signal.SIGKILL)
+    wait_until(lambda: children(master) and children(master) != [worker], "no replacement web worker")
+    wait_until(lambda: _answers(server), "the server did not answer again")
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in query_side),
+               "the killed worker's query processes did not end")
+    assert server.query("ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def _answers(server) -> bool:
+    try:
+        return server.get("healthz", timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "Z"
