@@ -207,7 +207,7 @@ def scale(results: list[dict]) -> str:
     servers = [REFERENCE] + [s for s in BACKENDS if any(s in r["servers"] for r in results)]
     out += ["", "**Serving: peak memory of the whole process tree (MiB of PSS: pages shared by forked processes "
             "counted once; sampled during start-up and after every phase); ratio to `oxigraph serve`** — talentkg: "
-            "gunicorn, web worker, zygote, query workers; remote: plus the engine (its share in brackets)\n",
+            "HTTP server, web workers, zygote, query workers; remote: plus the engine (its share in brackets)\n",
             "| size | " + " | ".join(BACKENDS.get(s, "oxigraph serve") for s in servers) + " |",
             "|---|" + "---:|" * len(servers)]
     for r in results:

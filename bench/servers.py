@@ -87,7 +87,7 @@ class Server:
         self.ready_s = time.perf_counter() - started
 
     def pids(self, own: bool = False) -> list[int]:
-        """The server's process tree (gunicorn master, web workers, query workers...) and its companion's."""
+        """The server's process tree (HTTP server master, web workers, query workers...) and its companion's."""
         if self.process is None:
             return []
         if self.companion is not None and not own:

@@ -62,33 +62,43 @@ def _lighten_logging() -> None:
 def _granian(app: Flask, config: Config, host: str, port: int) -> None:
     """Serve with granian: a Rust HTTP server calling the WSGI app from a pool of threads per worker.
 
-    On Linux granian binds one ``SO_REUSEPORT`` socket per worker; talentkg binds one socket here and
-    lets every worker inherit it (granian's own way on other systems), so that ``--port 0`` means one
-    port, announced once the socket listens. Both overrides below use granian internals, hence the
-    pinned minor version in pyproject.toml.
+    On Linux each granian worker binds its own ``SO_REUSEPORT`` socket, and the kernel spreads new
+    connections evenly over them (one shared socket let one worker take every keep-alive connection
+    of a benchmark: one core busy of two). So ``--port 0`` is resolved here, by a bound socket that
+    never listens and holds the port, and the address is announced once a worker accepts connections.
+    Elsewhere granian shares one socket, which is announced as soon as it listens. Both hooks use
+    granian internals, hence the pinned minor version in pyproject.toml.
     """
     import multiprocessing
     import socket
 
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
-    from granian.net import SocketSpec
     from granian.server.mp import MPServer
 
-    # the workers are forked (not spawned): they inherit the app, its open store and the socket
+    # the workers are forked (not spawned): they inherit the app and its open store
     multiprocessing.set_start_method("fork", force=True)
     engine = app.extensions["talentkg"].engine
+    reservation = None
+    if port == 0 and sys.platform.startswith("linux"):
+        reservation = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        reservation.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        reservation.bind((host, 0))
+        port = reservation.getsockname()[1]
 
     class Server(MPServer):  # type: ignore[misc]
         def _init_shared_socket(self) -> None:
-            self._ssp = None
-            self._shd = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-            self._sfd = self._shd.get_fd()
-            self._sso = socket.socket(fileno=self._sfd)
-            self._sso.set_inheritable(True)
-            self._sso.listen(self.backlog)  # the spec only binds; connections queue from now on
-            name = self._sso.getsockname()
-            _announce(name[0], name[1])
+            super()._init_shared_socket()
+            if self._sso is not None:  # one socket for every worker (not Linux)
+                self._sso.listen(self.backlog)  # the spec only binds; connections queue from now on
+                name = self._sso.getsockname()
+                _announce(name[0], name[1])
+
+        def startup(self, spawn_target: Any, target_loader: Any) -> None:
+            super().startup(spawn_target, target_loader)
+            if self._sso is None:  # per-worker sockets: listening once a worker has started
+                _wait_for_listener(host, port)
+                _announce(host, port)
 
     def load_app() -> Flask:
         # runs in each worker process before granian starts its threads: the safe moment to fork
@@ -123,7 +133,27 @@ def _granian(app: Flask, config: Config, host: str, port: int) -> None:
         process_name=None,
     )
     logging.getLogger("_granian").addFilter(_ThreadCountAdvice())
-    server.serve(target_loader=load_app, wrap_loader=False)
+    try:
+        server.serve(target_loader=load_app, wrap_loader=False)
+    finally:
+        if reservation is not None:
+            reservation.close()
+
+
+def _wait_for_listener(host: str, port: int, seconds: float = 120) -> None:
+    """Return once a connection to ``host:port`` succeeds (workers bind after loading the app)."""
+    import socket
+    import time
+
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((target, port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    log.error("no web worker accepted connections on %s:%s within %g s", host, port, seconds)
 
 
 class _ThreadCountAdvice(logging.Filter):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from flask import Blueprint, jsonify, request
@@ -36,6 +37,7 @@ def healthz() -> ResponseReturnValue:
         "uptime_s": round(time.time() - st.started, 1),
         "allocator": st.remember("allocator", allocator.describe),
         "http_server": request.environ.get("SERVER_SOFTWARE", "unknown"),
+        "web_worker_pid": os.getpid(),
         "query_workers": len(pool.pids()) if pool else 0,
         "workers_replaced": pool.replaced if pool else 0,
         "cache": {"hits": st.engine.cache.hits, "misses": st.engine.cache.misses},
