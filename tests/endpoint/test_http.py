@@ -26,6 +26,23 @@ def test_service_description(server):
         assert "http://www.w3.org/ns/formats/Turtle" in formats
 
 
+def test_the_service_description_names_the_url_it_was_asked_on(server):
+    sd = "http://www.w3.org/ns/sparql-service-description#endpoint"
+
+    def endpoints(path: str, host: str | None = None) -> set[str]:
+        headers = {"Accept": "text/turtle", **({"Host": host} if host else {})}
+        response = server.get(path, headers=headers)
+        assert response.status_code == 200
+        return {t.object.value for t in ox.parse(response.content, format=ox.RdfFormat.TURTLE)
+                if t.predicate.value == sd}
+
+    assert endpoints("sparql") == {server.sparql}
+    assert endpoints("sparql/") == {server.sparql + "/"}  # the form the W3C protocol tests use
+    for i in range(3):
+        assert endpoints("sparql", host=f"mirror{i}.example:8443") == {f"http://mirror{i}.example:8443/sparql"}
+    assert endpoints("sparql") == {server.sparql}
+
+
 def test_void_partitions_come_from_the_store(server):
     response = server.get(".well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200

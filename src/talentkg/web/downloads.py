@@ -72,8 +72,8 @@ def _catalogue_response(media: MediaType) -> Response:
 
     st = state()
     base = request.host_url.rstrip("/") + request.script_root + "/"
-    body = st.remember(f"dcat:{media.name}:{request.host_url}",
-                       lambda: rep.serialise(catalogue(st, base, DUMPS, build), media, {"spdx": SPDX}))
+    body = st.remember_for_host(f"dcat:{media.name}", request.host_url,
+                                lambda: rep.serialise(catalogue(st, base, DUMPS, build), media, {"spdx": SPDX}))
     etag = hashlib.sha1(f"{st.version}\0dcat\0{media.name}\0{request.host_url}".encode()).hexdigest()[:24]
     return rep.rdf_response(body, media, etag)
 

@@ -41,24 +41,27 @@ def _not_modified(etag: str) -> bool:
     return False
 
 
-def _document(graph_builder, etag_seed: str) -> Response:
-    """Serve an RDF document (service description, VoID) in the negotiated RDF syntax."""
+def _document(graph_builder, etag_seed: str, names: str) -> Response:
+    """Serve an RDF document (service description, VoID) in the negotiated RDF syntax.
+
+    ``names`` is the URL the document is built from (it differs by Host header and path).
+    """
     if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html" \
             and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
         return Response(render_template("sparql_form.html"), content_type="text/html; charset=utf-8",
-                        headers={"Vary": "Accept"}) if etag_seed == "sd" else _rdf_doc(graph_builder, etag_seed)
-    return _rdf_doc(graph_builder, etag_seed)
+                        headers={"Vary": "Accept"}) if etag_seed == "sd" else _rdf_doc(graph_builder, etag_seed, names)
+    return _rdf_doc(graph_builder, etag_seed, names)
 
 
-def _rdf_doc(graph_builder, etag_seed: str) -> Response:
+def _rdf_doc(graph_builder, etag_seed: str, names: str) -> Response:
     st = state()
     media = negotiation.choose_for_header(request.headers.get("Accept"), graph_result=True,
                                           format_param=request.args.get("format"))
     etag = f'"{etag_seed}-{st.version}-{media.name}"'
     if _not_modified(etag):
         return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
-    body = st.remember(f"{etag_seed}:{media.name}:{request.host_url}",
-                       lambda: graph_builder().serialize(format=RDF_SERIALISERS[media.name], encoding="utf-8"))
+    body = st.remember_for_host(f"{etag_seed}:{media.name}", names,
+                                lambda: graph_builder().serialize(format=RDF_SERIALISERS[media.name], encoding="utf-8"))
     response = Response(body, content_type=media.content_type)
     response.headers["ETag"] = etag
     response.headers["Vary"] = "Accept"
@@ -74,7 +77,7 @@ def sparql() -> Response:
     if query_request is None:
         from talentkg.web.describe import service_description
 
-        return _document(lambda: service_description(st, request.base_url), "sd")
+        return _document(lambda: service_description(st, request.base_url), "sd", request.base_url)
     g.query_text = query_request.query
     shape = st.engine.inspect(query_request.query)
     try:
@@ -117,4 +120,4 @@ def void() -> Response:
     from talentkg.web.describe import void_description
 
     st = state()
-    return _rdf_doc(lambda: void_description(st, request.host_url), "void")
+    return _rdf_doc(lambda: void_description(st, request.host_url), "void", request.host_url)
