@@ -76,7 +76,14 @@ def test_oversized_requests(server):
     long_query = "ASK {} # " + "x" * 300_000  # past the query limit, and a URL longer than the server reads
     response = requests.post(server.sparql, data={"query": long_query})
     assert response.status_code == 413 and "limit of 262144 bytes" in response.text
-    assert requests.get(server.sparql, params={"query": long_query}).status_code == 414
+    # granian: 414 for a URL over 64 KB, 431 once the request line and headers pass its 96 KB buffer
+    assert requests.get(server.sparql, params={"query": long_query}).status_code in (414, 431)
+    assert requests.get(server.sparql, params={"query": "ASK {} # " + "x" * 70_000}).status_code == 414
+
+
+def test_an_oversized_header_block_is_refused(server):
+    accept = ", ".join(f"application/x-{i}" for i in range(10_000)) + ", application/sparql-results+json"
+    assert server.query("ASK {}", accept=accept).status_code == 431  # ~190 KB of Accept header
 
 
 def test_a_long_query_in_the_url_is_still_answered(server):

@@ -7,6 +7,7 @@ for the life of the process; the cache is bounded in bytes. Federated queries ar
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -35,16 +36,25 @@ class Answer:
 
 
 class ResultCache:
-    """A thread-safe LRU of answers, bounded by total body size."""
+    """A thread-safe LRU of answers, bounded by total body size.
+
+    Entries are keyed by a digest of (query, format, dataset, bindings), never by the text itself: the
+    bound counts bodies, and a client sending many long queries with tiny answers (``ASK {} # ...``)
+    would otherwise fill memory with query texts the bound does not see.
+    """
 
     def __init__(self, max_bytes: int) -> None:
-        self._cache: LRUCache[tuple, Answer] = LRUCache(maxsize=max(1, max_bytes),
+        self._cache: LRUCache[bytes, Answer] = LRUCache(maxsize=max(1, max_bytes),
                                                         getsizeof=lambda a: len(a.body) + 200)
         self._lock = threading.Lock()
         self.enabled = max_bytes > 0
         self.hits = self.misses = 0
 
-    def get(self, key: tuple) -> Answer | None:
+    @staticmethod
+    def key(*parts: object) -> bytes:
+        return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).digest()
+
+    def get(self, key: bytes) -> Answer | None:
         if not self.enabled:
             return None
         with self._lock:
@@ -55,7 +65,7 @@ class ResultCache:
                 self.hits += 1
             return answer
 
-    def put(self, key: tuple, answer: Answer) -> None:
+    def put(self, key: bytes, answer: Answer) -> None:
         if not self.enabled or len(answer.body) + 200 > self._cache.maxsize:
             return
         with self._lock:
@@ -112,8 +122,11 @@ class QueryEngine:
         ``substitutions`` binds variables to RDF terms given in N-Triples syntax, e.g.
         ``(("programme", "<https://w3id.org/talentkg/id/pif>"),)``: values are never spliced into text.
         """
-        key = (text, media.name, default_graphs, named_graphs, substitutions)
-        cached = self.cache.get(key) if not shape.services else None
+        if shape.services:
+            key, cached = b"", None
+        else:
+            key = ResultCache.key(text, media.name, default_graphs, named_graphs, substitutions)
+            cached = self.cache.get(key)
         if cached is not None:
             return Answer(cached.body, cached.media, cached.rows, cached.truncated, cached=True)
         job = QueryJob(text=text, media=media.name, form=shape.form, default_graphs=default_graphs,
@@ -149,13 +162,22 @@ class QueryEngine:
                 "and the server is still running") from None
 
 
-@lru_cache(maxsize=2048)
+REMEMBERED_TEXT_CHARS = 16 * 1024  # longer queries are analysed anew each time: a cache entry holds its text
+
+
 def mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:
     """The predeclared prefixes whose ``name:`` occurs in the text: a superset of those the query uses.
 
     Oxigraph parses every prefix it is given, for every query: passing all of them cost more than the
     evaluation of a lookup (measured: 0.42 ms vs 0.37 ms per lookup with none).
     """
+    if len(text) > REMEMBERED_TEXT_CHARS:
+        return _mentioned_prefixes.__wrapped__(text)
+    return _mentioned_prefixes(text)
+
+
+@lru_cache(maxsize=2048)
+def _mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((name, iri) for name, iri in PREFIXES.items() if name + ":" in text)
 
 

@@ -121,8 +121,17 @@ def check_services(shape: QueryShape, allowlist: tuple[str, ...]) -> None:
 
 
 def analyse(text: str, *, max_depth: int, max_bytes: int | None = None) -> QueryShape:
-    """Lex ``text`` once; raise a clear error for updates, excessive nesting or an unknown form."""
+    """Lex ``text`` once; raise a clear error for updates, excessive nesting or an unknown form.
+
+    Shapes of short texts are remembered (clients repeat their queries); a long one is lexed anew,
+    so that many distinct long queries cannot pile up in memory.
+    """
+    if len(text) > REMEMBERED_TEXT_CHARS:
+        return _analyse.__wrapped__(text, max_depth, max_bytes)
     return _analyse(text, max_depth, max_bytes)
+
+
+REMEMBERED_TEXT_CHARS = 16 * 1024
 
 
 @lru_cache(maxsize=2048)

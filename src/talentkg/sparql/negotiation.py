@@ -105,7 +105,17 @@ def choose(accept: MIMEAccept, *, graph_result: bool, format_param: str | None =
     return owner[best]  # wildcards pick the first offered type: our preferred one
 
 
-@lru_cache(maxsize=512)
 def choose_for_header(accept: str | None, *, graph_result: bool, format_param: str | None = None) -> MediaType:
-    """``choose`` for a raw ``Accept`` header, remembered: clients send the same few headers again and again."""
+    """``choose`` for a raw ``Accept`` header, remembered: clients send the same few headers again and again.
+
+    Only headers of ordinary length are remembered: a client varying kilobyte-long headers must not
+    fill memory.
+    """
+    if (accept and len(accept) > 1024) or (format_param and len(format_param) > 256):
+        return _choose_for_header.__wrapped__(accept, graph_result, format_param)
+    return _choose_for_header(accept, graph_result, format_param)
+
+
+@lru_cache(maxsize=512)
+def _choose_for_header(accept: str | None, graph_result: bool, format_param: str | None) -> MediaType:
     return choose(parse_accept_header(accept, MIMEAccept), graph_result=graph_result, format_param=format_param)
