@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -213,7 +213,7 @@ class RemoteStore:
         """This process's lock and cache (a fork gets fresh ones: a lock may be held in the parent)."""
         if self._pid != os.getpid():
             self._lock = threading.Lock()
-            self._cache = LRUCache(maxsize=max(1, self.cache_quads), getsizeof=_size)
+            self._cache = LRUCache(maxsize=max(1, self.cache_quads), getsizeof=lambda e: e.weight)
             self._pid = os.getpid()
         return self._lock, self._cache
 
@@ -221,11 +221,11 @@ class RemoteStore:
         lock, cache = self._cached()
         with lock:
             if key in cache:
-                return cache[key]
+                return cache[key].value
         value = compute()
         with lock:
             try:
-                cache[key] = value
+                cache[key] = _Entry(value, _size(value) + sum(len(str(k)) for k in key) // KEY_CHARS_PER_QUAD)
             except ValueError:  # larger than the whole cache
                 pass
         return value
@@ -286,6 +286,17 @@ class RemoteStore:
 def _size(value: object) -> int:
     """Cache weight: a pattern's quads count one each."""
     return max(1, len(value)) if isinstance(value, tuple) else 1
+
+
+KEY_CHARS_PER_QUAD = 100  # a key's text weighs like a quad per this many characters
+
+
+class _Entry(NamedTuple):
+    """A cached read and its weight, which counts its key too: the subject of a page comes from its URL,
+    and an empty answer under a 60 KB made-up IRI must not weigh as little as one quad."""
+
+    value: Any
+    weight: int
 
 
 def _graphs(defaults: tuple[str, ...], named: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
