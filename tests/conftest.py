@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -106,6 +107,26 @@ def start_server(env: dict[str, str], *args: str, timeout: float = 180) -> Serve
             raise RuntimeError("talentkg serve did not start in time:\n" + "".join(log))
         time.sleep(0.05)
     return Server(found[0], process, log)
+
+
+def send_endless_request_line(server: Server, limit: int = 20_000_000) -> tuple[bytes, int]:
+    """Send a GET whose URL never ends (up to ``limit`` bytes); return the server's first bytes and how
+    many bytes of URL went out before it answered and closed (``limit`` if it read them all)."""
+    host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=60) as conn:
+        conn.sendall(b"GET /sparql?query=ASK%7B%7D%23")
+        sent = 0
+        try:
+            while sent < limit:
+                conn.sendall(b"x" * 65536)
+                sent += 65536
+        except OSError:  # the server answered and closed while the line was still arriving
+            pass
+        try:
+            reply = conn.recv(4096)
+        except ConnectionResetError:  # the reset of a close with unread input may overtake the answer
+            reply = b""
+    return reply, min(sent, limit)
 
 
 def stop_server(server: Server) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import socket
-
 import requests
+from conftest import send_endless_request_line
 
 
 def count_triples(server) -> int:
@@ -94,20 +93,7 @@ def test_a_long_query_in_the_url_is_still_answered(server):
 def test_an_endless_request_line_is_refused_before_it_ends(server):
     """A 20 MB URL is answered early, not read to its end: a parser that rescans what it has read (gunicorn
     without a request-line limit did) would spend minutes of CPU on it, holding the worker's GIL."""
-    host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=60) as conn:
-        conn.sendall(b"GET /sparql?query=ASK%7B%7D%23")
-        sent = 0
-        try:
-            while sent < 20_000_000:
-                conn.sendall(b"x" * 65536)
-                sent += 65536
-        except OSError:  # the server answered and closed while the line was still arriving
-            pass
-        try:
-            reply = conn.recv(4096)
-        except ConnectionResetError:  # the reset of a close with unread input may overtake the answer
-            reply = b""
+    reply, sent = send_endless_request_line(server)
     assert reply == b"" or reply.startswith((b"HTTP/1.1 414 ", b"HTTP/1.1 431 ")), reply[:100]
     assert sent < 20_000_000, "the server read the whole 20 MB line before answering"
     assert server.get("healthz").status_code == 200

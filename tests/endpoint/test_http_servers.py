@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
+from conftest import send_endless_request_line
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -27,25 +27,6 @@ def wait_until(check, what: str, seconds: float = 90) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"{what} within {seconds} s")
         time.sleep(0.2)
-
-
-def refuses_an_endless_request_line(server) -> bytes:
-    host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=60) as conn:
-        conn.sendall(b"GET /sparql?query=ASK%7B%7D%23")
-        sent = 0
-        try:
-            while sent < 20_000_000:
-                conn.sendall(b"x" * 65536)
-                sent += 65536
-        except OSError:
-            pass
-        try:
-            reply = conn.recv(4096)
-        except ConnectionResetError:
-            reply = b""
-    assert sent < 20_000_000, "the server read the whole 20 MB line before answering"
-    return reply
 
 
 def test_granian_is_the_default(server):
@@ -71,8 +52,9 @@ def test_gunicorn_on_request(make_server):
     client.setReturnFormat(JSON)
     assert int(client.query().convert()["results"]["bindings"][0]["n"]["value"]) >= 8
     # gunicorn reads request lines up to 8,190 bytes (its largest limit short of none): longer GETs get 414
-    reply = refuses_an_endless_request_line(server)
+    reply, sent = send_endless_request_line(server)
     assert reply == b"" or reply.startswith(b"HTTP/1.1 414 "), reply[:100]
+    assert sent < 20_000_000, "the server read the whole 20 MB line before answering"
     long_get = requests.get(server.sparql, params={"query": "ASK {} # " + "x" * 20_000})
     assert long_get.status_code == 414 and "too large" in long_get.text
     assert server.get("healthz").status_code == 200
