@@ -21,7 +21,8 @@ log = logging.getLogger("talentkg.server")
 
 
 def _announce(host: str, port: int) -> None:
-    print(f"talentkg listening on http://{host}:{port}/", file=sys.stderr, flush=True)
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL is bracketed
+    print(f"talentkg listening on http://{shown}:{port}/", file=sys.stderr, flush=True)
 
 
 def run(config: Config, store: GraphStore, *, host: str, port: int, dev: bool = False) -> None:

@@ -96,3 +96,12 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except FileNotFoundError:
         return "Z"
+
+
+def test_the_address_is_announced_as_a_url(capsys):
+    from talentkg.server import _announce
+
+    _announce("::", 8000)
+    _announce("127.0.0.1", 8001)
+    err = capsys.readouterr().err
+    assert "listening on http://[::]:8000/" in err and "listening on http://127.0.0.1:8001/" in err
