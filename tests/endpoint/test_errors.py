@@ -108,3 +108,30 @@ def test_json_errors_for_clients_that_want_them(server):
     response = server.query("SELECT * WHERE {", accept="application/json")
     assert response.status_code == 400
     assert response.json()["error"] == "query-syntax"
+
+
+def test_malformed_iris_and_escapes_are_client_errors(server):
+    for query in ("PREFIX a: <\\UFFFFFFFF> SELECT * {}", "PREFIX a: <\\U00110000> SELECT * {}",
+                  "PREFIX a: <\\uD800> SELECT * {}", "SELECT * { SERVICE <http://[::1> {} }",
+                  "BASE <http://[x> PREFIX a: <b> SELECT * {}", "SELECT * { SERVICE <\\uDFFF> {} }"):
+        response = requests.get(server.sparql, params={"query": query}, timeout=60)
+        assert response.status_code == 400, (query, response.status_code, response.text[:200])
+    for graph in ("http://[::1/", "a:%zz"):
+        response = requests.get(server.sparql, params={"query": "ASK {}", "default-graph-uri": graph}, timeout=60)
+        assert response.status_code == 400 and "not an absolute IRI" in response.text, (graph, response.text[:200])
+    assert server.get("healthz").json()["workers_replaced"] == 0  # no query worker paid for them
+
+
+def test_too_many_parameters(server):
+    body = "&".join(f"p{i}=1" for i in range(5000)) + "&query=ASK%7B%7D"
+    response = requests.post(server.sparql, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                             timeout=60)
+    assert response.status_code == 400 and "more than 1000 parameters" in response.text
+
+
+def test_a_header_field_longer_than_8_kb_is_refused_before_it_is_parsed(server):
+    for name in ("Accept", "Accept-Language", "If-None-Match"):
+        response = server.query("ASK {}", headers={name: "a/b, " * 4000})
+        assert response.status_code == 431, name
+        assert f"the {name} header is" in response.text and "8192 bytes" in response.text
+    assert server.query("ASK {}", headers={"Accept-Language": "fr, en;q=0.5, " * 300}).status_code == 200

@@ -122,3 +122,20 @@ def test_construct_row_cap(limited):
     response = limited.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", accept="text/turtle")
     assert response.status_code == 200 and response.headers["X-Talentkg-Truncated"]
     assert response.text.startswith("# Results truncated at 25 rows")
+
+
+def test_queries_waiting_for_a_busy_engine_are_capped(make_server):
+    """Past ``max_waiting_queries``, a query that would wait for a busy worker gets 503 at once, so
+    web threads stay free for everything else (slow queries had held all of them for the time limit)."""
+    server = make_server(query_timeout="3", executors="1", max_waiting_queries="1")
+    results: list[requests.Response] = []
+    threads = [threading.Thread(target=lambda i=i: results.append(server.query(f"{EXPENSIVE} # {i}", timeout=120)))
+               for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    refused = [r for r in results if "already waiting" in r.text]
+    assert len(results) == 6 and refused, [r.text[:120] for r in results]
+    assert all(r.status_code == 503 and r.headers["Retry-After"] for r in refused)
+    assert server.query(CHEAP).json()["boolean"] is True

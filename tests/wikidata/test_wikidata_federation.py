@@ -96,6 +96,7 @@ def test_a_failing_service_is_an_error_not_an_empty_answer(federation):
                                       headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 502, response.text
     assert response.headers["X-Talentkg-Error"] == "service-failed"
+    assert "/relay/" not in response.text and "127.0.0.1" not in response.text  # the worker's own relay
 
 
 @pytest.mark.parametrize("target", ["{standin}", "{proxy}", "https://example.org/sparql",

@@ -11,6 +11,7 @@ LIMIT is within the cap, or when its JSON, XML or TSV is too short to hold more 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -175,8 +176,15 @@ def _mark_truncated(body: bytes, media: MediaType, limit: int) -> bytes:
     return body
 
 
+_RELAY_URL = re.compile(r"https?://[^/\s]+/relay/\d+")
+
+
 def _naming_services(message: str, services: tuple[str, ...]) -> str:
-    """The message, naming the SERVICE targets when the engine's own words do not (a remote engine's do not)."""
+    """The message, naming the SERVICE targets when the engine's own words do not (a remote engine's do not).
+
+    The engine names the worker's local relay it was pointed at; that address means nothing to a client.
+    """
+    message = _RELAY_URL.sub("talentkg's SERVICE relay", message)
     if any(service in message for service in services):
         return message
     return f"a SERVICE call ({', '.join(f'<{s}>' for s in services)}) failed: {message}"
@@ -188,7 +196,10 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
     Errors are returned, not raised, so that a worker process can always answer.
     """
     media = BY_NAME[job.media]
-    options = dataset_options(job)
+    try:
+        options = dataset_options(job)
+    except ValueError as exc:  # the web side checks graph IRIs; a worker must answer whatever it is sent
+        return Outcome(error="QueryEvaluationError", message=f"the dataset is not valid: {exc}")
     if job.max_rows and not isinstance(store, ox.Store):
         options["max_rows"] = job.max_rows + 1  # a remote store stops downloading just past the cap
     try:

@@ -35,6 +35,9 @@ class Answer:
     trace: list[dict[str, Any]] = field(default_factory=list)
 
 
+ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body (measured with tracemalloc: ~500)
+
+
 class ResultCache:
     """A thread-safe LRU of answers, bounded by total body size.
 
@@ -45,7 +48,7 @@ class ResultCache:
 
     def __init__(self, max_bytes: int) -> None:
         self._cache: LRUCache[bytes, Answer] = LRUCache(maxsize=max(1, max_bytes),
-                                                        getsizeof=lambda a: len(a.body) + 200)
+                                                        getsizeof=lambda a: len(a.body) + ENTRY_OVERHEAD)
         self._lock = threading.Lock()
         self.enabled = max_bytes > 0
         self.hits = self.misses = 0
@@ -66,7 +69,7 @@ class ResultCache:
             return answer
 
     def put(self, key: bytes, answer: Answer) -> None:
-        if not self.enabled or len(answer.body) + 200 > self._cache.maxsize:
+        if not self.enabled or len(answer.body) + ENTRY_OVERHEAD > self._cache.maxsize:
             return
         with self._lock:
             self._cache[key] = answer
@@ -100,7 +103,7 @@ class QueryEngine:
                 return ServiceRelay(config.service_allowlist, config.service_map, config.user_agent,
                                     config.service_timeout)
 
-        self.pool = WorkerPool(self.store.ox, config.executors, relay_factory)
+        self.pool = WorkerPool(self.store.ox, config.executors, relay_factory, max_waiting=config.max_waiting_queries)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -145,7 +148,7 @@ class QueryEngine:
     def _run(self, job: QueryJob, timeout: float) -> Outcome:
         if self.pool is None:
             return evaluate(self.store.ox, job)
-        from talentkg.sparql.workers import NoWorkerAvailable, WorkerCrashed, WorkerTimeout
+        from talentkg.sparql.workers import NoWorkerAvailable, TooManyWaiting, WorkerCrashed, WorkerTimeout
 
         try:
             return self.pool.run(job, timeout)
@@ -153,6 +156,10 @@ class QueryEngine:
             raise errors.QueryTimeout(
                 f"the query ran longer than this endpoint's time limit of {timeout:g} s and was stopped; "
                 "add a LIMIT, narrow the patterns, or download the data and run it locally") from None
+        except TooManyWaiting:
+            raise errors.EngineBusy(
+                f"every query engine is busy and {self.pool.max_waiting} queries are already waiting for one; "
+                "try again shortly") from None
         except NoWorkerAvailable:
             raise errors.EngineBusy(
                 f"every query engine stayed busy for {timeout:g} s; try again shortly") from None
@@ -162,7 +169,7 @@ class QueryEngine:
                 "and the server is still running") from None
 
 
-REMEMBERED_TEXT_CHARS = 16 * 1024  # longer queries are analysed anew each time: a cache entry holds its text
+REMEMBERED_TEXT_CHARS = 4096  # longer queries are scanned anew each time: a cache entry holds its text
 
 
 def mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:
@@ -176,7 +183,7 @@ def mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:
     return _mentioned_prefixes(text)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((name, iri) for name, iri in PREFIXES.items() if name + ":" in text)
 

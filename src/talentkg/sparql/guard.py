@@ -38,7 +38,21 @@ _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 def _iri(token: str) -> str:
     """The IRI an IRIREF token denotes: the engine decodes \\u/\\U escapes inside IRIs, so must we."""
-    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QuerySyntaxError(f"the escape {m.group()} in an IRI names no Unicode character")
+        return chr(code)
+
+    return _UCHAR.sub(char, token[1:-1])
+
+
+def _resolve(base: str, iri: str) -> str:
+    """``iri`` resolved against ``base`` (when there is one); a malformed IRI is the query's error."""
+    try:
+        return urljoin(base, iri) if base else iri
+    except ValueError as exc:  # e.g. "http://[x" : an unclosed IPv6 host
+        raise QuerySyntaxError(f"the IRI <{iri}> is not valid ({exc})") from None
 
 
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -73,10 +87,13 @@ class QueryShape:
 
 def _is_public_http(iri: str) -> str | None:
     """None when ``iri`` is an http(s) URL to a public host; else the reason it is not."""
-    parts = urlsplit(iri)
+    try:
+        parts = urlsplit(iri)
+        host = (parts.hostname or "").strip("[]").lower()
+    except ValueError:
+        return "it is not a valid URL"
     if parts.scheme.lower() not in ("http", "https"):
         return f"the scheme {parts.scheme or '(none)'}: is not HTTP(S)"
-    host = (parts.hostname or "").strip("[]").lower()
     if not host:
         return "it has no host"
     if host in ("localhost", "localhost.localdomain") or host.endswith((".localhost", ".local", ".internal")):
@@ -131,10 +148,10 @@ def analyse(text: str, *, max_depth: int, max_bytes: int | None = None) -> Query
     return _analyse(text, max_depth, max_bytes)
 
 
-REMEMBERED_TEXT_CHARS = 16 * 1024
+REMEMBERED_TEXT_CHARS = 4096  # at most 16 KB in memory (4 bytes a character), 512 of them
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
     if max_bytes is not None and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         from talentkg.errors import PayloadTooLarge
@@ -197,16 +214,16 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
             pending_prefix, expect = value[:-1] if value.endswith(":") else value.split(":", 1)[0], "prefix-iri"
             continue
         if expect == "prefix-iri" and kind == "iri":
-            prefixes[pending_prefix or ""] = urljoin(base, _iri(value)) if base else _iri(value)
+            prefixes[pending_prefix or ""] = _resolve(base, _iri(value))
             expect = None
             continue
         if expect == "base-iri" and kind == "iri":
-            base = urljoin(base, _iri(value)) if base else _iri(value)
+            base = _resolve(base, _iri(value))
             expect = None
             continue
         if expect == "service":
             if kind == "iri":
-                iri = urljoin(base, _iri(value)) if base else _iri(value)
+                iri = _resolve(base, _iri(value))
                 services.append(Service(iri, m.start(), m.end(), service_silent))
             elif kind == "pname":
                 prefix, local = value.split(":", 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+import pyoxigraph as ox
 from flask import Request
 
 from talentkg.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
@@ -27,18 +28,28 @@ class QueryRequest:
     format: str | None = None
 
 
+MAX_PARAMETERS = 1000  # a query request has a handful; parsing a million costs the web worker seconds
+
+
 def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
     try:
-        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict",
+                         max_num_fields=MAX_PARAMETERS)
     except UnicodeDecodeError:
         raise BadRequest(f"the {where} is not valid UTF-8 once percent-decoded; encode the query as UTF-8") from None
+    except ValueError:  # more fields than max_num_fields
+        raise BadRequest(f"the {where} has more than {MAX_PARAMETERS} parameters") from None
 
 
 def _graph_iris(values: list[str], name: str) -> tuple[str, ...]:
     out = []
     for v in values:
-        parts = urlsplit(v)
-        if not parts.scheme or any(c in v for c in ' <>"{}|\\^`') or not v.isprintable():
+        try:
+            absolute = bool(urlsplit(v).scheme)
+            ox.NamedNode(v)  # the engine's own IRI check, here rather than in a query worker
+        except ValueError:
+            absolute = False
+        if not absolute or any(c in v for c in ' <>"{}|\\^`') or not v.isprintable():
             raise BadRequest(f"{name}={v!r} is not an absolute IRI")
         out.append(v)
     return tuple(out)

@@ -186,11 +186,19 @@ class NoWorkerAvailable(Exception):
     """Every worker stayed busy until the deadline."""
 
 
+class TooManyWaiting(Exception):
+    """Every worker is busy and as many jobs as allowed are already waiting for one."""
+
+
 class WorkerPool:
     """A fixed number of query workers; each job gets one, or an exception."""
 
-    def __init__(self, store: ox.Store, size: int, relay_factory: Callable[[], Any]) -> None:
+    def __init__(self, store: ox.Store, size: int, relay_factory: Callable[[], Any], max_waiting: int = 8) -> None:
         self.size = max(1, size)
+        # jobs waiting for a busy worker hold a web thread each; past this many, refuse at once, so that
+        # threads stay free for cache hits, pages and /healthz (32 slow queries had held them all for 30 s)
+        self.max_waiting = max(0, max_waiting)
+        self._waiting = 0
         self._zygote = Zygote(store, relay_factory)
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._all: dict[int, Worker] = {}
@@ -221,9 +229,9 @@ class WorkerPool:
     def run(self, job: QueryJob, timeout: float) -> Outcome:
         deadline = time.monotonic() + timeout
         try:
-            worker = self._idle.get(timeout=max(0.0, timeout))
+            worker = self._idle.get_nowait()
         except queue.Empty:
-            raise NoWorkerAvailable() from None
+            worker = self._wait_for_worker(timeout)
         try:
             worker.conn.settimeout(max(0.001, deadline - time.monotonic()))
             send_message(worker.conn, tuple(job))
@@ -237,6 +245,19 @@ class WorkerPool:
         worker.jobs += 1
         self._idle.put(worker)
         return outcome
+
+    def _wait_for_worker(self, timeout: float) -> Worker:
+        with self._lock:
+            if self._waiting >= self.max_waiting:
+                raise TooManyWaiting()
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            raise NoWorkerAvailable() from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def pids(self) -> list[int]:
         with self._lock:

@@ -59,6 +59,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
     app.register_blueprint(health.bp)
     _register_optional_blueprints(app)
     access_log.configure_logging()
+    from talentkg.web.header_limits import refuse_long_header_fields
+
+    app.wsgi_app = refuse_long_header_fields(app.wsgi_app)  # type: ignore[method-assign]
     if start_workers:
         engine.start_workers()
     return app

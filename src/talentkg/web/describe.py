@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
@@ -72,6 +74,28 @@ def service_description(st: AppState, endpoint: str) -> Graph:
     return g
 
 
+def _statistics(store: Any) -> dict[str, Any]:
+    """The store-wide counts VoID reports: computed once per process (they scan the whole store), while
+    the document around them names the host it was asked on."""
+    def one(query: str) -> int:
+        return int(next(iter(store.query(query)))[0].value)
+
+    return {
+        "triples": store.triple_count(),
+        "distinctSubjects": one("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"),
+        "distinctObjects": one("SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }"),
+        "properties": one("SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }"),
+        "classes": one("SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"),
+        "entities": one(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/talentkg/')) }"),
+        "class_partitions": [(row["c"].value, int(row["n"].value)) for row in store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY ?c")],
+        "property_partitions": [(row["p"].value, int(row["n"].value)) for row in store.query(
+            "SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")],
+        "graphs": dict(store.triples_per_graph()),
+    }
+
+
 def void_description(st: AppState, base: str) -> Graph:
     """VoID statistics computed from the store: triples, entities, class and property partitions."""
     g = _bind(Graph())
@@ -92,28 +116,21 @@ def void_description(st: AppState, base: str) -> Graph:
                "http://purl.org/dc/terms/", "http://www.w3.org/2006/time#", str(TKG)):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
 
-    def one(query: str) -> int:
-        return int(next(iter(store.query(query)))[0].value)
-
-    g.add((ds, VOID.triples, Literal(store.triple_count(), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctSubjects, Literal(one("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctObjects, Literal(one("SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }"), datatype=XSD.integer)))
-    g.add((ds, VOID.properties, Literal(one("SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }"), datatype=XSD.integer)))
-    g.add((ds, VOID.classes, Literal(one("SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"), datatype=XSD.integer)))
-    g.add((ds, VOID.entities, Literal(one(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/talentkg/')) }"),
-        datatype=XSD.integer)))
-    for i, row in enumerate(store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c ORDER BY ?c")):
+    stats = st.remember("void-statistics", lambda: _statistics(store))
+    g.add((ds, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
+    for name in ("distinctSubjects", "distinctObjects", "properties", "classes", "entities"):
+        g.add((ds, VOID[name], Literal(stats[name], datatype=XSD.integer)))
+    for i, (cls, n) in enumerate(stats["class_partitions"]):
         part = URIRef(f"{base}.well-known/void#class-{i}")
         g.add((ds, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(row["c"].value)))
-        g.add((part, VOID.entities, Literal(int(row["n"].value), datatype=XSD.integer)))
-    for i, row in enumerate(store.query("SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")):
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    for i, (prop, n) in enumerate(stats["property_partitions"]):
         part = URIRef(f"{base}.well-known/void#property-{i}")
         g.add((ds, VOID.propertyPartition, part))
-        g.add((part, VOID.property, URIRef(row["p"].value)))
-        g.add((part, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
-    for name, n in store.triples_per_graph().items():
+        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
+    for name, n in stats["graphs"].items():
         subset = URIRef(name)
         g.add((ds, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))

@@ -31,6 +31,8 @@ def _html_page(status: int, message: str) -> str | None:
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
     """JSON when the client prefers it, a page for browsers, plain text otherwise (what SPARQL clients show)."""
+    # a message may quote the request, lone surrogates included (\uD800 in a query): keep it encodable
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"]) if request else None
     page = _html_page(status, message) if request else None
     if page is not None:
