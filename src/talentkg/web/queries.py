@@ -30,7 +30,8 @@ bp = Blueprint("queries", __name__)
 
 EXTENSIONS = {"json": "json", "csv": "csv", "tsv": "tsv", "xml": "xml", "svg": "svg", "png": "png"}
 CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-_charts: LRUCache[tuple, bytes] = LRUCache(maxsize=256)
+# bounded in bytes, not entries: a parameterised chart has as many variants as its parameters allow
+_charts: LRUCache[tuple, bytes] = LRUCache(maxsize=32 * 1024 * 1024, getsizeof=lambda body: len(body) + 1024)
 _charts_lock = threading.Lock()
 
 
@@ -183,7 +184,8 @@ def _chart(query: SavedQuery, fmt: str) -> Response:
         spec = charts.spec(query.chart, _results_json(query, subs), title=title, description=query.summary)
         body = charts.render(spec, fmt)
         with _charts_lock:
-            _charts[key] = body
+            if len(body) + 1024 <= _charts.maxsize:
+                _charts[key] = body
     return Response(body, content_type=CHART_TYPES[fmt] + ("; charset=utf-8" if fmt == "svg" else ""),
                     headers=headers)
 
