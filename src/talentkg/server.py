@@ -80,12 +80,23 @@ def _granian(app: Flask, config: Config, host: str, port: int) -> None:
     # the workers are forked (not spawned): they inherit the app and its open store
     multiprocessing.set_start_method("fork", force=True)
     engine = app.extensions["talentkg"].engine
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     reservation = None
-    if port == 0 and sys.platform.startswith("linux"):
-        reservation = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        reservation.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        reservation.bind((host, 0))
-        port = reservation.getsockname()[1]
+    if sys.platform.startswith("linux"):
+        if port:
+            # SO_REUSEPORT would let this server join another one already on the port and split its
+            # connections (a second `serve` started and answered half the requests): refuse instead
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past closed connections' TIME_WAIT
+                try:
+                    probe.bind((host, port))
+                except OSError as exc:
+                    raise SystemExit(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+        else:
+            reservation = socket.socket(family, socket.SOCK_STREAM)
+            reservation.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            reservation.bind((host, 0))
+            port = reservation.getsockname()[1]
 
     class Server(MPServer):  # type: ignore[misc]
         def _init_shared_socket(self) -> None:

@@ -105,3 +105,13 @@ def test_the_address_is_announced_as_a_url(capsys):
     _announce("127.0.0.1", 8001)
     err = capsys.readouterr().err
     assert "listening on http://[::]:8000/" in err and "listening on http://127.0.0.1:8001/" in err
+
+
+def test_a_port_in_use_is_refused_not_shared(server, run_cli):
+    """granian's workers bind with SO_REUSEPORT, which would let a second server join the first one's
+    port and take half its connections: a second `serve` on a port in use must stop instead."""
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    result = run_cli("serve", "--port", port, timeout=120)
+    assert result.code != 0 and "already in use" in result.err.lower(), result.err[-500:]
+    assert "listening" not in result.err
+    assert server.get("healthz").status_code == 200
