@@ -135,3 +135,10 @@ def test_a_header_field_longer_than_8_kb_is_refused_before_it_is_parsed(server):
         assert response.status_code == 431, name
         assert f"the {name} header is" in response.text and "8192 bytes" in response.text
     assert server.query("ASK {}", headers={"Accept-Language": "fr, en;q=0.5, " * 300}).status_code == 200
+
+
+def test_a_form_post_without_a_query_is_a_client_error(server):
+    response = requests.post(server.sparql, data="ASK {}", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                             timeout=60)
+    assert response.status_code == 400 and "no 'query' parameter" in response.text
+    assert server.get("sparql", headers={"Accept": "text/turtle"}).status_code == 200  # a GET still describes

@@ -97,6 +97,11 @@ def read(request: Request, *, max_bytes: int) -> QueryRequest | None:
                 f"Content-Type {mimetype} is not supported; use {FORM} (query=...) or {SPARQL_QUERY}")
         # the protocol puts the dataset in the form for form posts; accept URL parameters as well
         params = params + [(k, v) for k, v in url_params if k not in ("query",)]
+        built = _build(params)
+        if built is None:  # the service description answers a GET; a POST came to ask something
+            raise BadRequest("the form has no 'query' parameter; send query=... (URL-encoded), or the query "
+                             f"itself as the body with Content-Type: {SPARQL_QUERY}")
+        return built
     else:
         return None
     return _build(params)
