@@ -139,3 +139,19 @@ def test_queries_waiting_for_a_busy_engine_are_capped(make_server):
     assert len(results) == 6 and refused, [r.text[:120] for r in results]
     assert all(r.status_code == 503 and r.headers["Retry-After"] for r in refused)
     assert server.query(CHEAP).json()["boolean"] is True
+
+
+def test_long_chains_are_refused_before_parsing(server):
+    """Chains the engine walks by recursion crashed a query worker at 8,000 links (deep nesting aside)."""
+    chains = {
+        "+": "SELECT (" + "+".join(["1"] * 8000) + " AS ?x) {}",
+        "UNION": "SELECT * {" + " UNION ".join(["{}"] * 8000) + "}",
+        "BIND": "SELECT * {" + " ".join(f"BIND({i} AS ?v{i})" for i in range(8000)) + "}",
+        "path": "SELECT * { ?s " + "/".join(["<urn:p>"] * 8000) + " ?o }",
+    }
+    for name, query in chains.items():
+        response = requests.post(server.sparql, data={"query": query}, timeout=60)
+        assert response.status_code == 400 and "chains more than" in response.text, (name, response.text[:200])
+    long_list = "SELECT * { VALUES ?x { " + " ".join(f"<urn:x{i}>" for i in range(5000)) + " } } LIMIT 1"
+    assert requests.post(server.sparql, data={"query": long_list}, timeout=60).status_code == 200  # a list is fine
+    assert server.get("healthz").json()["workers_replaced"] == 0

@@ -55,6 +55,13 @@ def _resolve(base: str, iri: str) -> str:
         raise QuerySyntaxError(f"the IRI <{iri}> is not valid ({exc})") from None
 
 
+# Oxigraph builds left-deep trees from chains (a + b + c, A UNION B UNION C, one BIND after another, the
+# triple patterns of a group) and walks them by recursion: 8,000 `+` terms, UNIONs or BINDs and 20,000
+# triple patterns crashed a query worker (4,000 `+` or UNIONs did not). Lists (VALUES, IN) are not chains.
+MAX_CHAINED = 2500
+CHAINING_SIGNS = frozenset("+-*/|&!^.;")
+CHAINING_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES"})
+
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -169,11 +176,21 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
     last_limit: tuple[int, int] | None = None  # (depth, value)
     limit_pending = False
     has_from = False
+    chained = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind in ("ws", "comment"):
             continue
         value = m.group()
+        if (kind == "other" and value in CHAINING_SIGNS) or value == "{" \
+                or (kind == "word" and value.upper() in CHAINING_WORDS):
+            chained += 1
+            if chained > MAX_CHAINED:
+                raise QueryTooComplex(
+                    f"the query chains more than {MAX_CHAINED} operators, groups, clauses and triple patterns "
+                    f"(UNION, BIND, FILTER, +, ||, path steps...; at character {m.start()}); the engine evaluates "
+                    "such chains by recursion and this endpoint refuses them before parsing: split the query, "
+                    "or use VALUES or IN (...) for long lists")
         if kind == "open":
             depth += 1
             if depth > max_seen:
