@@ -20,7 +20,7 @@ from talentkg import errors
 from talentkg.config import Config
 from talentkg.namespaces import PREFIXES
 from talentkg.sparql.evaluation import Outcome, QueryJob, evaluate
-from talentkg.sparql.guard import QueryShape, analyse, check_services
+from talentkg.sparql.guard import REMEMBERED_TEXT_CHARS, QueryShape, analyse, check_services
 from talentkg.sparql.negotiation import BY_NAME, MediaType
 from talentkg.store import GraphStore
 
@@ -167,9 +167,6 @@ class QueryEngine:
             raise errors.EngineCrashed(
                 "the query engine process stopped while evaluating this query; it has been replaced "
                 "and the server is still running") from None
-
-
-REMEMBERED_TEXT_CHARS = 4096  # longer queries are scanned anew each time: a cache entry holds its text
 
 
 def mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:

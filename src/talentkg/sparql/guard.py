@@ -155,7 +155,9 @@ def analyse(text: str, *, max_depth: int, max_bytes: int | None = None) -> Query
     return _analyse(text, max_depth, max_bytes)
 
 
-REMEMBERED_TEXT_CHARS = 4096  # at most 16 KB in memory (4 bytes a character), 512 of them
+# queries longer than this are lexed anew each time (here and in execution.mentioned_prefixes): a cache
+# entry holds its text, at most 16 KB of it (4 bytes a character), 512 of them
+REMEMBERED_TEXT_CHARS = 4096
 
 
 @lru_cache(maxsize=512)

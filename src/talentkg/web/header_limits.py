@@ -24,7 +24,7 @@ def refuse_long_header_fields(app: WSGIApp, limit: int = MAX_FIELD_BYTES) -> WSG
 
     def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         for key, value in environ.items():
-            if (key.startswith("HTTP_") or key in ("CONTENT_TYPE",)) and len(value) > limit:
+            if (key.startswith("HTTP_") or key == "CONTENT_TYPE") and len(value) > limit:
                 name = key.removeprefix("HTTP_").replace("_", "-").title()
                 body = (f"431 header-too-large: the {name} header is {len(value)} bytes; this endpoint reads "
                         f"header fields of up to {limit} bytes\n").encode()
