@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Flask
 
-from talentkg import placement
 from talentkg.config import Config
 from talentkg.store import GraphStore
 
@@ -68,9 +67,8 @@ def _granian(app: Flask, config: Config, host: str, port: int) -> None:
     connections evenly over them (one shared socket let one worker take every keep-alive connection
     of a benchmark: one core busy of two). So ``--port 0`` is resolved here, by a bound socket that
     never listens and holds the port, and the address is announced once a worker accepts connections.
-    Elsewhere granian shares one socket, which is announced as soon as it listens. The loader is told
-    its worker's index, to pin it to a CPU (placement.py). These hooks use granian internals, hence the
-    pinned minor version in pyproject.toml.
+    Elsewhere granian shares one socket, which is announced as soon as it listens. Both hooks use
+    granian internals, hence the pinned minor version in pyproject.toml.
     """
     import multiprocessing
     import socket
@@ -101,10 +99,6 @@ def _granian(app: Flask, config: Config, host: str, port: int) -> None:
             port = reservation.getsockname()[1]
 
     class Server(MPServer):  # type: ignore[misc]
-        def _spawn_worker(self, idx: int, target: Any, callback_loader: Any) -> Any:
-            # the loader learns which worker it runs in (granian respawns a worker under the same index)
-            return super()._spawn_worker(idx, target, lambda: callback_loader(idx))
-
         def _init_shared_socket(self) -> None:
             super()._init_shared_socket()
             if self._sso is not None:  # one socket for every worker (not Linux)
@@ -118,15 +112,9 @@ def _granian(app: Flask, config: Config, host: str, port: int) -> None:
                 _wait_for_listener(host, port)
                 _announce(host, port)
 
-    cpus = placement.available_cpus() if config.cpu_affinity else []
-
-    def load_app(index: int) -> Flask:
-        # runs in each worker process before granian starts its threads: the safe moment to fork, and
-        # to pin (threads started later inherit the process's CPU)
-        where = placement.plan(index, config.web_workers, config.executors, cpus)
-        if where and not placement.pin(where[0]):
-            where = []
-        engine.start_workers(cpus=where)
+    def load_app() -> Flask:
+        # runs in each worker process before granian starts its threads: the safe moment to fork
+        engine.start_workers()
         return app
 
     server = Server(

@@ -85,11 +85,8 @@ class QueryEngine:
         self.pool: Any = None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start_workers(self, cpus: list[int] | tuple[int, ...] = ()) -> None:
-        """Fork the query workers (call while the process is still single-threaded).
-
-        ``cpus``: the CPU of each worker, this process's own first (placement.plan); empty: unpinned.
-        """
+    def start_workers(self) -> None:
+        """Fork the query workers (call while the process is still single-threaded)."""
         from talentkg.sparql.federation import ServiceRelay
         from talentkg.sparql.workers import WorkerPool
 
@@ -106,8 +103,7 @@ class QueryEngine:
                 return ServiceRelay(config.service_allowlist, config.service_map, config.user_agent,
                                     config.service_timeout)
 
-        self.pool = WorkerPool(self.store.ox, config.executors, relay_factory, max_waiting=config.max_waiting_queries,
-                               cpus=cpus)
+        self.pool = WorkerPool(self.store.ox, config.executors, relay_factory, max_waiting=config.max_waiting_queries)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -5,8 +5,7 @@ So queries run in worker processes: a query over its time limit gets its worker 
 and replaced; a crashing query costs one worker. Workers are forked by a *zygote*, a
 single-threaded process forked once, early, from the process that holds the loaded store: forking
 from a multi-threaded web server later would be unsafe, and the zygote's memory (the store) is
-shared copy-on-write by every worker it forks. A worker may be pinned to a CPU (placement.py); an idle
-worker on the web worker's own CPU is handed the next job first.
+shared copy-on-write by every worker it forks.
 
 A job and its answer travel as one length-prefixed pickle of a named tuple over a socket pair: the
 round trip is paid by every uncached query (measured at 1M, one lookup: 105 µs with
@@ -15,7 +14,6 @@ multiprocessing's Connection and pickled dataclasses, 55 µs this way, in a loop
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import pickle
@@ -40,8 +38,6 @@ class Worker:
     pid: int
     conn: socket.socket
     jobs: int = 0
-    cpu: int | None = None  # the CPU it is pinned to, if any
-    rank: int = 0  # 0: on the web worker's own CPU (or nothing pinned), 1: elsewhere; lower is handed jobs first
 
 
 _LENGTH = struct.Struct("!Q")
@@ -121,7 +117,6 @@ def _zygote_loop(sock: socket.socket, store: ox.Store, relay_factory: Callable[[
             os._exit(0)
         if not message or not fds:
             os._exit(0)  # the web process has gone
-        cpu = message.partition(b":")[2]  # b"spawn" or b"spawn:<cpu>"
         pid = os.fork()
         if pid == 0:
             sock.close()
@@ -132,10 +127,6 @@ def _zygote_loop(sock: socket.socket, store: ox.Store, relay_factory: Callable[[
             finally:
                 os._exit(0)
         os.close(fds[0])
-        if cpu:  # before the pool learns of the worker, so that it never runs a job elsewhere
-            from talentkg.placement import pin
-
-            pin(int(cpu), pid)
         try:
             sock.sendall(f"{pid}\n".encode())
         except OSError:
@@ -159,11 +150,10 @@ class Zygote:
         self._sock = parent
         self._lock = threading.Lock()
 
-    def spawn(self, cpu: int | None = None) -> Worker:
+    def spawn(self) -> Worker:
         ours, theirs = socket.socketpair()
-        request = b"spawn" if cpu is None else f"spawn:{cpu}".encode()
         with self._lock:
-            socket.send_fds(self._sock, [request], [theirs.fileno()])
+            socket.send_fds(self._sock, [b"spawn"], [theirs.fileno()])
             theirs.close()
             reply = b""
             while not reply.endswith(b"\n"):
@@ -171,7 +161,7 @@ class Zygote:
                 if not chunk:
                     raise RuntimeError("the query worker factory has stopped")
                 reply += chunk
-        return Worker(int(reply), ours, cpu=cpu)
+        return Worker(int(reply), ours)
 
     def close(self) -> None:
         try:
@@ -201,39 +191,26 @@ class TooManyWaiting(Exception):
 
 
 class WorkerPool:
-    """A fixed number of query workers; each job gets one, or an exception.
+    """A fixed number of query workers; each job gets one, or an exception."""
 
-    ``cpus``: the CPU to pin each worker to, the web worker's own first (placement.plan); empty: none.
-    Idle workers are handed out by rank (on the web worker's CPU first), then most recently used first.
-    """
-
-    def __init__(self, store: ox.Store, size: int, relay_factory: Callable[[], Any], max_waiting: int = 8,
-                 cpus: list[int] | tuple[int, ...] = ()) -> None:
+    def __init__(self, store: ox.Store, size: int, relay_factory: Callable[[], Any], max_waiting: int = 8) -> None:
         self.size = max(1, size)
         # jobs waiting for a busy worker hold a web thread each; past this many, refuse at once, so that
         # threads stay free for cache hits, pages and /healthz (32 slow queries had held them all for 30 s)
         self.max_waiting = max(0, max_waiting)
         self._waiting = 0
         self._zygote = Zygote(store, relay_factory)
-        self._idle: queue.PriorityQueue[tuple[int, int, Worker]] = queue.PriorityQueue()
-        self._returns = itertools.count()
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._all: dict[int, Worker] = {}
         self._lock = threading.Lock()
         self.replaced = 0
-        home = cpus[0] if cpus else None
-        for k in range(self.size):
-            cpu = cpus[k % len(cpus)] if cpus else None
-            self._add(self._zygote.spawn(cpu), rank=0 if cpu == home else 1)
+        for _ in range(self.size):
+            self._add(self._zygote.spawn())
 
-    def _add(self, worker: Worker, rank: int) -> None:
-        worker.rank = rank
+    def _add(self, worker: Worker) -> None:
         with self._lock:
             self._all[worker.pid] = worker
-        self._release(worker)
-
-    def _release(self, worker: Worker) -> None:
-        """Make ``worker`` idle: by rank, then the most recently used first (its memory is warm)."""
-        self._idle.put((worker.rank, -next(self._returns), worker))
+        self._idle.put(worker)
 
     def _replace(self, worker: Worker) -> None:
         with self._lock:
@@ -245,14 +222,14 @@ class WorkerPool:
             pass
         worker.conn.close()
         try:
-            self._add(self._zygote.spawn(worker.cpu), rank=worker.rank)
+            self._add(self._zygote.spawn())
         except (OSError, RuntimeError):
             log.exception("could not start a replacement query worker")
 
     def run(self, job: QueryJob, timeout: float) -> Outcome:
         deadline = time.monotonic() + timeout
         try:
-            worker = self._idle.get_nowait()[2]
+            worker = self._idle.get_nowait()
         except queue.Empty:
             worker = self._wait_for_worker(timeout)
         try:
@@ -266,7 +243,7 @@ class WorkerPool:
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
             raise WorkerCrashed() from None
         worker.jobs += 1
-        self._release(worker)
+        self._idle.put(worker)
         return outcome
 
     def _wait_for_worker(self, timeout: float) -> Worker:
@@ -275,7 +252,7 @@ class WorkerPool:
                 raise TooManyWaiting()
             self._waiting += 1
         try:
-            return self._idle.get(timeout=max(0.0, timeout))[2]
+            return self._idle.get(timeout=max(0.0, timeout))
         except queue.Empty:
             raise NoWorkerAvailable() from None
         finally:
@@ -285,11 +262,6 @@ class WorkerPool:
     def pids(self) -> list[int]:
         with self._lock:
             return sorted(self._all)
-
-    def cpus(self) -> list[int | None]:
-        """The CPU each worker is pinned to (None: not pinned), in pid order."""
-        with self._lock:
-            return [self._all[pid].cpu for pid in sorted(self._all)]
 
     def close(self) -> None:
         with self._lock:

@@ -39,14 +39,8 @@ def healthz() -> ResponseReturnValue:
         "http_server": request.environ.get("SERVER_SOFTWARE", "unknown"),
         "web_worker_pid": os.getpid(),
         "query_workers": len(pool.pids()) if pool else 0,
-        "cpus": {"web_worker": _own_cpus(), "query_workers": pool.cpus() if pool else []},
         "workers_replaced": pool.replaced if pool else 0,
         "cache": {"hits": st.engine.cache.hits, "misses": st.engine.cache.misses},
     })
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _own_cpus() -> list[int] | None:
-    """The CPUs this web worker may run on (placement.py pins it to one); None where unknown."""
-    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
