@@ -134,6 +134,42 @@ def test_the_access_log_stamp_is_the_standard_one():
         assert ours.formatTime(record, "%H:%M") == standard.formatTime(record, "%H:%M")
 
 
+def test_the_access_line_written_directly_is_the_one_logging_writes(monkeypatch):
+    """With nobody else configuring logging the line skips the log record, and reads the same; any handler
+    or filter a host program adds on the way gets every line through logging."""
+    import io
+    import logging
+    import re
+
+    from talentkg.web import access_log
+
+    root, access = logging.getLogger(), logging.getLogger("talentkg.access")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(access_log.SecondStampFormatter(access_log.LINE_FORMAT))
+    monkeypatch.setattr(root, "handlers", [handler])
+    monkeypatch.setattr(root, "level", logging.INFO)
+    monkeypatch.setattr(access_log, "_own_handler", handler)
+    assert access_log._direct_handler() is handler
+    message = access_log.MESSAGE % ("GET", "/sparql", 200, 1.25, "0123456789ab", "miss")
+    access_log.write_line(handler, message)
+    access.info(access_log.MESSAGE, "GET", "/sparql", 200, 1.25, "0123456789ab", "miss")
+    direct, logged = stream.getvalue().splitlines()
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} "
+    assert re.fullmatch(stamp + re.escape("talentkg.access " + message), direct)
+    assert direct[24:] == logged[24:] and len(direct) == len(logged)
+
+    seen = []
+    monkeypatch.setattr(access, "filters", [lambda record: seen.append(record) or True])
+    assert access_log._direct_handler() is None  # a filter on the way: logging decides
+    monkeypatch.setattr(access, "filters", [])
+    monkeypatch.setattr(root, "handlers", [handler, logging.NullHandler()])
+    assert access_log._direct_handler() is None  # a second destination: logging writes to both
+    monkeypatch.setattr(root, "handlers", [handler])
+    monkeypatch.setattr(handler, "level", logging.WARNING)
+    assert access_log._direct_handler() is None
+
+
 def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request):
     # the other tests pin one web worker (they count per-process state); this one runs the default
     from concurrent.futures import ThreadPoolExecutor
