@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import pytest
 
@@ -74,3 +75,44 @@ def test_from_and_graph_names_never_fetch(server, listener):
     graph = server.get("sparql", params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": f"http://127.0.0.1:{port}/g"})
     assert graph.status_code == 200 and graph.json()["boolean"] is False
     assert hits == []
+
+
+@pytest.fixture
+def redirector(listener):
+    """An HTTP server that redirects every request to the listener (another port on loopback)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    port, _hits = listener
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # quiet
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append(self.command)
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{port}/sparql")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_allowed_service_that_redirects_is_not_followed(make_server, listener, redirector):
+    """An allowed endpoint (here its mirror) answering with a redirect to loopback: the relay stops there."""
+    _port, hits = listener
+    url, seen = redirector
+    server = make_server(service_map=f"https://query.wikidata.org/sparql={url}")
+    response = server.query("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }")
+    assert seen, "the mirror was never called"
+    time.sleep(0.5)  # the listener records what reaches it within its accept loop
+    assert hits == [], "the redirect was followed"
+    assert response.status_code == 502
+    assert "redirect" in response.text and "127.0.0.1" in response.text  # says what the endpoint did

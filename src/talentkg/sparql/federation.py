@@ -4,7 +4,9 @@ pyoxigraph sends SERVICE requests itself, with its own client and no allow-list.
 checks every SERVICE target against the allow-list before evaluation, then the query is rewritten
 so allowed targets point at this relay, which forwards to the real endpoint (or its configured
 mirror) with a descriptive User-Agent, a timeout, and one polite retry on 429/503 honouring
-Retry-After. Users cannot name the relay: the guard refuses loopback addresses in queries.
+Retry-After. Users cannot name the relay: the guard refuses loopback addresses in queries. Redirects
+are not followed: the allow-list names endpoints, and a redirect may point anywhere (loopback, a
+private address, a cloud metadata service).
 
 pyoxigraph 0.5 calls a SERVICE with ``POST`` and the query as an ``application/sparql-query`` body
 (Accept: SPARQL JSON, then XML), and sends the SERVICE pattern alone, without the bindings of the
@@ -29,6 +31,21 @@ FORWARDED_HEADERS = ("Accept",)
 MAX_RETRY_AFTER = 5.0  # seconds; longer waits would eat the query's own time limit
 MAX_GET_URL = 2000  # characters; longer queries go by URL-encoded POST
 FORM = "application/x-www-form-urlencoded"
+
+
+class RedirectRefused(urllib.error.URLError):
+    """An allowed endpoint answered with a redirect, which a SERVICE call never follows."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> None:
+        fp.close()
+        raise RedirectRefused(f"the endpoint answered {code} with a redirect to <{newurl}>, and talentkg does not "
+                              "follow redirects of SERVICE calls; allow-list (or map to) the final address")
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def protocol_request(endpoint: str, query_string: str, body: bytes | None, content_type: str) -> tuple[str, bytes | None]:
@@ -115,7 +132,7 @@ class ServiceRelay:
         for attempt in (1, 2):
             request = urllib.request.Request(url, data=form, headers=headers, method="POST" if form is not None else "GET")
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - allow-listed
+                with _OPENER.open(request, timeout=self.timeout) as response:  # allow-listed, never redirected
                     status, payload = response.status, response.read()
                     content_type = response.headers.get("Content-Type", "application/sparql-results+json")
                 break
@@ -126,6 +143,9 @@ class ServiceRelay:
                 if attempt == 1 and status in (429, 503) and wait is not None and wait <= MAX_RETRY_AFTER:
                     time.sleep(wait)
                     continue
+                break
+            except RedirectRefused as exc:
+                status, payload = 502, f"SERVICE {iri}: {exc.reason}".encode()
                 break
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 status, payload = 504 if isinstance(exc, TimeoutError) or "timed out" in str(exc) else 502, \
