@@ -168,6 +168,9 @@ def test_the_access_line_written_directly_is_the_one_logging_writes(monkeypatch)
     monkeypatch.setattr(root, "handlers", [handler])
     monkeypatch.setattr(handler, "level", logging.WARNING)
     assert access_log._direct_handler() is None
+    monkeypatch.setattr(handler, "level", logging.NOTSET)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    assert access_log._direct_handler() is None  # another format: logging formats
 
 
 def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request):

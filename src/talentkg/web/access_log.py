@@ -57,7 +57,8 @@ def _direct_handler() -> logging.StreamHandler | None:
     """talentkg's own handler, when it is the only place the access line would go, unfiltered."""
     handler = _own_handler
     if handler is None or log.handlers or log.filters or not log.propagate or handler.filters \
-            or handler.level > logging.INFO:
+            or handler.level > logging.INFO or type(handler.formatter) is not SecondStampFormatter \
+            or handler.formatter._fmt != LINE_FORMAT:
         return None
     parent = log.parent
     while parent is not None and not parent.handlers and not parent.filters and parent.propagate:
@@ -70,8 +71,7 @@ def _direct_handler() -> logging.StreamHandler | None:
 def write_line(handler: logging.StreamHandler, message: str) -> None:
     """What ``log.info(message)`` would write through ``handler``, without building a record."""
     created = time.time()
-    formatter = handler.formatter
-    assert isinstance(formatter, SecondStampFormatter)
+    formatter: SecondStampFormatter = handler.formatter  # type: ignore[assignment]  # checked by _direct_handler
     line = f"{formatter.stamp(created, int((created - int(created)) * 1000))} {log.name} {message}"
     with handler.lock:  # type: ignore[union-attr]
         try:
