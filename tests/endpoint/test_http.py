@@ -64,6 +64,11 @@ def test_etag_revalidation_gives_304(server):
     assert again.status_code == 304 and again.content == b""
     since = server.query(SELECT, headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert since.status_code == 304
+    assert server.query(SELECT, headers={"If-None-Match": "*"}).status_code == 304
+    # a precondition that names no entity-tag does not vouch for the query: an invalid one still gets 400
+    for held in ({"If-None-Match": "*"}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        broken = server.query("SELECT ?x WHERE { ?x ?y }", headers=held)
+        assert broken.status_code == 400 and "not valid SPARQL" in broken.text, (held, broken.status_code)
     other_format = server.query(SELECT, accept="text/csv", headers={"If-None-Match": etag})
     assert other_format.status_code == 200
 

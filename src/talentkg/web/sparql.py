@@ -26,19 +26,30 @@ def _last_modified_header() -> str:
     return state().remember("last_modified_header", lambda: format_datetime(_last_modified(), usegmt=True))
 
 
-def _not_modified(etag: str) -> bool:
+def _revalidated(etag: str) -> str | None:
+    """Whether the request's preconditions say the client holds this response.
+
+    "tag": it names this very entity-tag (given only with an answer). "any": only ``If-None-Match: *``
+    or a recent enough ``If-Modified-Since`` holds, which says nothing of whether the query has an
+    answer at all. None: it must be answered.
+    """
     if request.if_none_match:
         tag = etag.strip('"')
         # Flask-Compress appends ":gzip" to the tags of compressed responses
-        return any(t == tag or t.rsplit(":", 1)[0] == tag for t in request.if_none_match.as_set()) \
-            or request.if_none_match.star_tag
+        if any(t == tag or t.rsplit(":", 1)[0] == tag for t in request.if_none_match.as_set()):
+            return "tag"
+        return "any" if request.if_none_match.star_tag else None
     since = request.headers.get("If-Modified-Since")
     if since:
         try:
-            return parsedate_to_datetime(since) >= _last_modified()
+            return "any" if parsedate_to_datetime(since) >= _last_modified() else None
         except (TypeError, ValueError):
-            return False
-    return False
+            return None
+    return None
+
+
+def _not_modified(etag: str) -> bool:
+    return _revalidated(etag) is not None
 
 
 def _document(graph_builder, etag_seed: str, names: str) -> Response:
@@ -93,10 +104,13 @@ def sparql() -> Response:
     etag = f'"{st.version}-{fingerprint}"'
     headers = {"Vary": "Accept", "ETag": etag, "Last-Modified": _last_modified_header(),
                "Cache-Control": "public, max-age=0, must-revalidate", "X-Talentkg-Data-Version": st.version}
-    if not shape.services and _not_modified(etag):
+    held = None if shape.services else _revalidated(etag)
+    if held == "tag":
         return Response(status=304, headers=headers)
     answer = st.engine.answer(query_request.query, shape, media, default_graphs=query_request.default_graphs,
                               named_graphs=query_request.named_graphs)
+    if held == "any":  # a query that fails gets its error above, not a 304
+        return Response(status=304, headers=headers)
     response = Response(answer.body, content_type=answer.media.content_type, headers=headers)
     if answer.media.name != media.name:  # e.g. an ASK whose form the guard could not see
         response.headers["ETag"] = f'"{st.version}-{fingerprint}-{answer.media.name}"'
