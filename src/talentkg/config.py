@@ -60,7 +60,6 @@ class Config:
     web_workers: int = field(default_factory=default_web_workers)
     web_threads: int = 16
     web_server: str = "granian"  # `serve`'s HTTP server: granian or gunicorn (server.py)
-    cache_entries: int = 512
     cache_max_bytes: int = 64 * 1024 * 1024
     service_allowlist: tuple[str, ...] = (WIKIDATA_ENDPOINT,)
     service_map: Mapping[str, str] = field(default_factory=dict)
