@@ -8,13 +8,12 @@ flask-cors), so a 90 KB ``Accept`` cost 1.2 s of a web worker's CPU. Clients sen
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-MAX_FIELD_BYTES = 8192
+from talentkg.web.access_log import MESSAGE, log
 
-log = logging.getLogger("talentkg.access")
+MAX_FIELD_BYTES = 8192
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -29,7 +28,7 @@ def refuse_long_header_fields(app: WSGIApp, limit: int = MAX_FIELD_BYTES) -> WSG
                 body = (f"431 header-too-large: the {name} header is {len(value)} bytes; this endpoint reads "
                         f"header fields of up to {limit} bytes\n").encode()
                 # the access log's line (access_log.py), for a request that never reaches Flask
-                log.info("%s %s 431 0.0ms query=- cache=-", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+                log.info(MESSAGE, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), 431, 0.0, "-", "-")
                 start_response("431 Request Header Fields Too Large", [
                     ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
                     ("X-Talentkg-Error", "header-too-large"), ("Access-Control-Allow-Origin", "*")])
