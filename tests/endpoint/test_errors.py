@@ -135,6 +135,7 @@ def test_a_header_field_longer_than_8_kb_is_refused_before_it_is_parsed(server):
         assert response.status_code == 431, name
         assert f"the {name} header is" in response.text and "8192 bytes" in response.text
     assert server.query("ASK {}", headers={"Accept-Language": "fr, en;q=0.5, " * 300}).status_code == 200
+    assert any("talentkg.access GET /sparql 431 0.0ms query=- cache=-" in line for line in server.log)
 
 
 def test_a_form_post_without_a_query_is_a_client_error(server):
