@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import requests
 from conftest import send_endless_request_line
 
@@ -65,6 +67,23 @@ def test_invalid_utf8(server):
 def test_unknown_function_is_a_client_error(server):
     response = server.query("SELECT (<http://example.org/f>(1) AS ?x) WHERE {}")
     assert response.status_code == 400 and "custom function" in response.text
+
+
+def test_chunked_bodies_are_read_whole_and_bounded(server):
+    def chunks(text: str):
+        data = text.encode()
+        for i in range(0, len(data), 1000):
+            yield data[i:i + 1000]
+
+    query = "ASK { tkgr:pif a tkg:Programme } # " + "x" * 5000
+    response = requests.post(server.sparql, data=chunks(query), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 200 and response.json()["boolean"] is True
+    form = requests.post(server.sparql, data=chunks("query=" + quote(query)),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 200 and form.json()["boolean"] is True
+    big = "ASK {} # " + "x" * (1024 * 1024 + 10)
+    response = requests.post(server.sparql, data=chunks(big), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413 and "1048576 bytes" in response.text
 
 
 def test_oversized_requests(server):

@@ -155,3 +155,45 @@ def test_long_chains_are_refused_before_parsing(server):
     long_list = "SELECT * { VALUES ?x { " + " ".join(f"<urn:x{i}>" for i in range(5000)) + " } } LIMIT 1"
     assert requests.post(server.sparql, data={"query": long_list}, timeout=60).status_code == 200  # a list is fine
     assert server.get("healthz").json()["workers_replaced"] == 0
+
+
+def test_slow_request_bodies_cannot_hold_every_web_thread(make_server):
+    """A body sent a byte at a time used to hold its web thread for as long as the client liked: a few
+    dozen such connections and nobody got an answer. Now at most ``max_body_readers`` bodies are read
+    at once per web worker; past that a request gets 503 at once and its thread is free again."""
+    import select
+    import socket
+
+    server = make_server(web_workers="1", web_threads="4", max_body_readers="2")
+    host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
+    slow = []
+    for _ in range(12):  # three times the web worker's threads
+        conn = socket.create_connection((host, int(port)), timeout=30)
+        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 10000\r\n\r\nquery=ASK")
+        slow.append(conn)
+    try:
+        # all but the two bodies being read are answered at once, whichever two got the slots
+        answers: dict[socket.socket, bytes] = {}
+        deadline = time.monotonic() + 30
+        while len(answers) < 10 and time.monotonic() < deadline:
+            ready, _, _ = select.select([c for c in slow if c not in answers], [], [], 0.5)
+            for conn in ready:
+                answers[conn] = conn.recv(4096)
+        assert len(answers) == 10 and all(a.startswith(b"HTTP/1.1 503") for a in answers.values()), answers
+        assert server.get("healthz", timeout=10).status_code == 200
+        assert server.query(CHEAP, timeout=10).json()["boolean"] is True  # a GET has no body to wait for
+        busy = requests.post(server.sparql, data={"query": CHEAP}, timeout=10)
+        assert busy.status_code == 503 and busy.headers["Retry-After"], busy.text
+        assert "2 requests are still sending their bodies" in busy.text
+        assert any("talentkg.access POST /sparql 503" in line for line in server.log)
+    finally:
+        for conn in slow:
+            conn.close()
+    deadline = time.monotonic() + 30  # the two reads end once their clients have gone
+    while time.monotonic() < deadline:
+        answer = requests.post(server.sparql, data={"query": CHEAP}, timeout=10)
+        if answer.status_code == 200:
+            break
+        time.sleep(0.1)
+    assert answer.status_code == 200 and answer.json()["boolean"] is True

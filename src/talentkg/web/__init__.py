@@ -60,8 +60,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
     _register_optional_blueprints(app)
     access_log.configure_logging()
     from talentkg.web.header_limits import refuse_long_header_fields
+    from talentkg.web.request_bodies import read_bodies_first
 
-    app.wsgi_app = refuse_long_header_fields(app.wsgi_app)  # type: ignore[method-assign]
+    # outermost first: a header over its limit is refused before any body is read
+    app.wsgi_app = refuse_long_header_fields(read_bodies_first(  # type: ignore[method-assign]
+        app.wsgi_app, most=config.max_body_readers, max_bytes=config.max_request_bytes))
     if start_workers:
         engine.start_workers()
     return app
