@@ -29,6 +29,7 @@ def run(config: Config, store: GraphStore, *, host: str, port: int, dev: bool = 
     from talentkg.web import create_app
 
     _lighten_logging()
+    _raise_open_file_limit()
 
     app = create_app(config, store=store, start_workers=dev)
     if dev:
@@ -58,6 +59,25 @@ def _lighten_logging() -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+
+
+def _raise_open_file_limit() -> None:
+    """Raise the soft limit on open files to the hard one: every connection is a file.
+
+    Many systems start processes at a soft limit of 1,024 files. Idle and silent connections are
+    closed after 30 s, so a client opening a few dozen a second would otherwise hold every descriptor,
+    and the server could accept no one else. The hard limit is the system's word; the soft one only a
+    default. granian raises it in its own start-up as well; gunicorn and the development server do not.
+    """
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError) as exc:  # some containers refuse; the server still runs
+            log.warning("could not raise the open-file limit from %d to %d: %s", soft, target, exc)
 
 
 def _granian(app: Flask, config: Config, host: str, port: int) -> None:

@@ -115,3 +115,37 @@ def test_a_port_in_use_is_refused_not_shared(server, run_cli):
     assert result.code != 0 and "already in use" in result.err.lower(), result.err[-500:]
     assert "listening" not in result.err
     assert server.get("healthz").status_code == 200
+
+
+def test_serve_raises_the_open_file_limit_to_the_hard_limit():
+    """Every connection is a file: at a soft limit of 1,024 a flood of connections would exhaust it."""
+    import resource
+
+    from talentkg.server import _raise_open_file_limit
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        _raise_open_file_limit()
+        raised, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        assert raised == (hard if hard != resource.RLIM_INFINITY else max(256, 1 << 20))
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
+def test_the_served_process_runs_at_the_hard_open_file_limit(make_server, http_server):
+    """Started from a shell whose soft limit is low, ``talentkg serve`` lifts it for its web workers
+    (granian's own start-up does it as well; gunicorn's does not)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))  # the server inherits it
+    try:
+        server = make_server("--server", http_server)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    pid = server.get("healthz").json()["web_worker_pid"]
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    worker_soft, worker_hard = next(line for line in limits.splitlines() if line.startswith("Max open files")).split()[3:5]
+    assert worker_soft == worker_hard != "256", limits
