@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -46,6 +49,24 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def refuse_outside_flask(environ: dict[str, Any], start_response: Callable[..., Any], status: int, code: str,
+                         message: str, headers: tuple[tuple[str, str], ...] = ()) -> list[bytes]:
+    """The plain-text error, with its access line, for WSGI middleware that answers before Flask runs.
+
+    Such a refusal is about the request's shape (a header too long, too many bodies in flight), so it
+    stays cheap: no negotiation, no page.
+    """
+    from talentkg.web.access_log import MESSAGE
+    from talentkg.web.access_log import log as access_log
+
+    body = f"{status} {code}: {message}\n".encode("utf-8", "backslashreplace")
+    access_log.info(MESSAGE, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), status, 0.0, "-", "-")
+    start_response(f"{status} {HTTPStatus(status).phrase}", [
+        ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+        ("X-Talentkg-Error", code), ("Access-Control-Allow-Origin", "*"), *headers])
+    return [body]
 
 
 def register(app: Flask) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from talentkg.web.access_log import MESSAGE, log
+from talentkg.web.errors import refuse_outside_flask
 
 MAX_FIELD_BYTES = 8192
 
@@ -25,14 +25,9 @@ def refuse_long_header_fields(app: WSGIApp, limit: int = MAX_FIELD_BYTES) -> WSG
         for key, value in environ.items():
             if (key.startswith("HTTP_") or key == "CONTENT_TYPE") and len(value) > limit:
                 name = key.removeprefix("HTTP_").replace("_", "-").title()
-                body = (f"431 header-too-large: the {name} header is {len(value)} bytes; this endpoint reads "
-                        f"header fields of up to {limit} bytes\n").encode()
-                # the access log's line (access_log.py), for a request that never reaches Flask
-                log.info(MESSAGE, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), 431, 0.0, "-", "-")
-                start_response("431 Request Header Fields Too Large", [
-                    ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                    ("X-Talentkg-Error", "header-too-large"), ("Access-Control-Allow-Origin", "*")])
-                return [body]
+                return refuse_outside_flask(environ, start_response, 431, "header-too-large",
+                                            f"the {name} header is {len(value)} bytes; this endpoint reads "
+                                            f"header fields of up to {limit} bytes")
         return app(environ, start_response)
 
     return guarded

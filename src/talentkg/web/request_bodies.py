@@ -17,9 +17,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from talentkg.web.access_log import MESSAGE, log
+from talentkg.web.errors import refuse_outside_flask
+from talentkg.web.header_limits import WSGIApp
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CHUNK = 64 * 1024
 RETRY_AFTER_SECONDS = 2
 
@@ -71,11 +71,8 @@ def _read(stream: Any, limit: int) -> bytes:
 
 
 def _busy(environ: dict[str, Any], start_response: Callable[..., Any], most: int) -> Iterable[bytes]:
-    body = (f"503 busy: {most} requests are still sending their bodies to this web worker, which reads at most "
-            f"{most} at a time; send the whole body at once, or retry in {RETRY_AFTER_SECONDS} s\n").encode()
-    log.info(MESSAGE, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), 503, 0.0, "-", "-")
-    start_response("503 Service Unavailable", [
-        ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-        ("Retry-After", str(RETRY_AFTER_SECONDS)), ("X-Talentkg-Error", "busy"),
-        ("Access-Control-Allow-Origin", "*"), ("Connection", "close")])
-    return [body]
+    return refuse_outside_flask(
+        environ, start_response, 503, "busy",
+        f"{most} requests are still sending their bodies to this web worker, which reads at most {most} at a "
+        f"time; send the whole body at once, or retry in {RETRY_AFTER_SECONDS} s",
+        (("Retry-After", str(RETRY_AFTER_SECONDS)), ("Connection", "close")))
