@@ -57,7 +57,7 @@ class Config:
     max_nesting_depth: int = 100
     executors: int = 2
     max_waiting_queries: int = 8  # per web worker: queries waiting for a busy query worker; more get 503 at once
-    max_body_readers: int = 8  # per web worker: requests still sending their bodies; more get 503 at once
+    max_body_readers: int = 8  # per web worker: requests still sending their bodies; more get 503 within 0.1 s
     web_workers: int = field(default_factory=default_web_workers)
     web_threads: int = 16
     web_server: str = "granian"  # `serve`'s HTTP server: granian or gunicorn (server.py)

@@ -5,8 +5,8 @@ read by that thread, with no time limit (granian has none for bodies; gunicorn's
 same way). A client sending its body a byte at a time holds the thread for as long as it likes: 40
 such connections held every thread of both web workers, and the server stopped answering anyone,
 ``/healthz`` included. So a body is read here, by at most ``most`` threads of a web worker at once. A
-request that arrives while that many bodies are still coming in gets 503 at once, without a byte of
-its body read, and its thread is free again. A body that arrives whole, as clients send it, holds
+request that arrives while that many bodies are still coming in gets 503 after at most 0.1 s, without
+a byte of its body read, and its thread is free again. A body that arrives whole, as clients send it, holds
 its slot for microseconds; requests without a body (GET, HEAD) never take a slot at all.
 """
 
@@ -22,6 +22,9 @@ from talentkg.web.header_limits import WSGIApp
 
 CHUNK = 64 * 1024
 RETRY_AFTER_SECONDS = 2
+# a body that arrives whole holds its slot for microseconds: a burst of honest POSTs waits this long at
+# most for a slot rather than being refused, while a refusal under a flood of slow bodies stays quick
+SLOT_WAIT_SECONDS = 0.1
 
 
 def read_bodies_first(app: WSGIApp, *, most: int, max_bytes: int) -> WSGIApp:
@@ -40,7 +43,7 @@ def read_bodies_first(app: WSGIApp, *, most: int, max_bytes: int) -> WSGIApp:
             return app(environ, start_response)  # werkzeug treats it as no body; nothing to hold here
         if (length <= 0 and not chunked) or length > max_bytes:
             return app(environ, start_response)
-        if not slots.acquire(blocking=False):
+        if not slots.acquire(timeout=SLOT_WAIT_SECONDS):
             return _busy(environ, start_response, most)
         try:
             body = _read(environ["wsgi.input"], (max_bytes + 1) if chunked else length)
