@@ -36,9 +36,13 @@ def read_bodies_first(app: WSGIApp, *, most: int, max_bytes: int) -> WSGIApp:
     slots = threading.BoundedSemaphore(max(1, most))
 
     def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        declared = environ.get("CONTENT_LENGTH")
+        encoding = environ.get("HTTP_TRANSFER_ENCODING")
+        if not declared and not encoding:  # no body (every GET): the fast path
+            return app(environ, start_response)
+        chunked = "chunked" in (encoding or "").lower()
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            length = int(declared or 0)
         except ValueError:
             return app(environ, start_response)  # werkzeug treats it as no body; nothing to hold here
         if (length <= 0 and not chunked) or length > max_bytes:
