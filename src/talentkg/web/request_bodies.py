@@ -4,10 +4,11 @@ The HTTP server hands a request to a web thread once its headers have arrived, a
 read by that thread, with no time limit (granian has none for bodies; gunicorn's threads read it the
 same way). A client sending its body a byte at a time holds the thread for as long as it likes: 40
 such connections held every thread of both web workers, and the server stopped answering anyone,
-``/healthz`` included. So a body is read here, by at most ``most`` threads of a web worker at once. A
-request that arrives while that many bodies are still coming in gets 503 after at most 0.1 s, without
-a byte of its body read, and its thread is free again. A body that arrives whole, as clients send it, holds
-its slot for microseconds; requests without a body (GET, HEAD) never take a slot at all.
+``/healthz`` included. So a body is read here, by at most ``most`` threads of a web worker at once.
+A request that arrives while that many bodies are still coming in gets 503 after at most 0.1 s,
+without a byte of its body read, and its thread is free again. A body that arrives whole, as clients
+send it, holds its slot for microseconds; requests without a body (GET, HEAD) never take a slot at
+all.
 """
 
 from __future__ import annotations
