@@ -157,14 +157,15 @@ def test_long_chains_are_refused_before_parsing(server):
     assert server.get("healthz").json()["workers_replaced"] == 0
 
 
-def test_slow_request_bodies_cannot_hold_every_web_thread(make_server):
+@pytest.mark.parametrize("http_server", ["granian", "gunicorn"])
+def test_slow_request_bodies_cannot_hold_every_web_thread(make_server, http_server):
     """A body sent a byte at a time used to hold its web thread for as long as the client liked: a few
     dozen such connections and nobody got an answer. Now at most ``max_body_readers`` bodies are read
     at once per web worker; past that a request gets 503 at once and its thread is free again."""
     import select
     import socket
 
-    server = make_server(web_workers="1", web_threads="4", max_body_readers="2")
+    server = make_server("--server", http_server, web_workers="1", web_threads="4", max_body_readers="2")
     host, port = server.url.split("//")[1].rstrip("/").rsplit(":", 1)
     slow = []
     for _ in range(12):  # three times the web worker's threads

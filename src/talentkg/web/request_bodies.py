@@ -14,6 +14,7 @@ all.
 from __future__ import annotations
 
 import io
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -79,6 +80,15 @@ def _read(stream: Any, limit: int) -> bytes:
 
 
 def _busy(environ: dict[str, Any], start_response: Callable[..., Any], most: int) -> Iterable[bytes]:
+    sock = environ.get("gunicorn.socket")
+    if sock is not None:
+        # gunicorn drains a body the app left unread before it reuses the connection, in this thread, for
+        # up to 5 s, and it ignores the app's "Connection: close": with the reading side shut, the drain
+        # ends at once and gunicorn closes the connection after the answer
+        try:
+            sock.shutdown(socket.SHUT_RD)
+        except OSError:
+            pass
     return refuse_outside_flask(
         environ, start_response, 503, "busy",
         f"{most} requests are still sending their bodies to this web worker, which reads at most {most} at a "
