@@ -7,23 +7,30 @@ import os
 import time
 
 import pyoxigraph as ox
+import pytest
 import requests
+
+from talentkg.sparql.negotiation import RDF_TYPES
 
 SELECT = "SELECT ?p WHERE { ?p a tkg:Programme } ORDER BY ?p"
 
 
-def test_service_description(server):
-    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
-                        ("application/rdf+xml", ox.RdfFormat.RDF_XML)):
-        response = server.get("sparql", headers={"Accept": accept})
-        assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
-        triples = list(ox.parse(response.content, format=fmt))
-        predicates = {t.predicate.value for t in triples}
-        sd = "http://www.w3.org/ns/sparql-service-description#"
-        assert {sd + "endpoint", sd + "resultFormat", sd + "defaultDataset", sd + "feature"} <= predicates
-        formats = {t.object.value for t in triples if t.predicate.value == sd + "resultFormat"}
-        assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
-        assert "http://www.w3.org/ns/formats/Turtle" in formats
+@pytest.mark.parametrize("media", RDF_TYPES, ids=lambda media: media.name)
+def test_service_description(server, media):
+    # every RDF syntax the endpoint offers; Comunica, for one, asks for N-Quads first
+    response = server.get("sparql", headers={"Accept": media.mime})
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Content-Type"] == media.content_type
+    quads = list(ox.parse(response.content, format=media.rdf_format))
+    assert all(q.graph_name == ox.DefaultGraph() for q in quads)  # the document, not a graph within one
+    predicates = {q.predicate.value for q in quads}
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert {sd + "endpoint", sd + "resultFormat", sd + "defaultDataset", sd + "feature"} <= predicates
+    formats = {q.object.value for q in quads if q.predicate.value == sd + "resultFormat"}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+    assert "http://www.w3.org/ns/formats/N-Quads" in formats
+    assert {(q.subject.value, q.object.value) for q in quads if q.predicate.value == sd + "endpoint"} \
+        == {(server.sparql, server.sparql)}
 
 
 def test_the_service_description_names_the_url_it_was_asked_on(server):
@@ -43,16 +50,19 @@ def test_the_service_description_names_the_url_it_was_asked_on(server):
     assert endpoints("sparql") == {server.sparql}
 
 
-def test_void_partitions_come_from_the_store(server):
-    response = server.get(".well-known/void", headers={"Accept": "text/turtle"})
-    assert response.status_code == 200
-    triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+@pytest.mark.parametrize("media", RDF_TYPES, ids=lambda media: media.name)
+def test_void_partitions_come_from_the_store(server, media):
+    response = server.get(".well-known/void", headers={"Accept": media.mime})
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Content-Type"] == media.content_type
+    quads = list(ox.parse(response.content, format=media.rdf_format))
+    assert all(q.graph_name == ox.DefaultGraph() for q in quads)
     void = "http://rdfs.org/ns/void#"
-    classes = {t.object.value for t in triples if t.predicate.value == void + "class"}
+    classes = {q.object.value for q in quads if q.predicate.value == void + "class"}
     assert "https://w3id.org/talentkg/ontology#Programme" in classes
-    assert any(t.predicate.value == void + "propertyPartition" for t in triples)
-    total = [int(t.object.value) for t in triples
-             if t.predicate.value == void + "triples" and t.subject.value == "https://w3id.org/talentkg/id/dataset"]
+    assert any(q.predicate.value == void + "propertyPartition" for q in quads)
+    total = [int(q.object.value) for q in quads
+             if q.predicate.value == void + "triples" and q.subject.value == "https://w3id.org/talentkg/id/dataset"]
     assert total and total[0] == server.get("healthz").json()["triples"]
 
 

@@ -7,6 +7,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, g, render_template, request
+from rdflib import Dataset, Graph
 
 from talentkg.errors import NotAcceptable
 from talentkg.sparql import negotiation, protocol
@@ -64,6 +65,22 @@ def _document(graph_builder, etag_seed: str, names: str) -> Response:
     return _rdf_doc(graph_builder, etag_seed, names)
 
 
+def _serialise(graph: Graph, media_name: str) -> bytes:
+    """The document in one RDF syntax; in N-Quads and TriG, as the default graph of a dataset.
+
+    rdflib refuses to write a plain ``Graph`` as N-Quads, and writes it in TriG as a graph named by a
+    fresh blank node: neither is the document a client asked for.
+    """
+    if media_name in ("nquads", "trig"):
+        dataset = Dataset()
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace)
+        for triple in graph:
+            dataset.add(triple)
+        graph = dataset
+    return graph.serialize(format=RDF_SERIALISERS[media_name], encoding="utf-8")
+
+
 def _rdf_doc(graph_builder, etag_seed: str, names: str) -> Response:
     st = state()
     media = negotiation.choose_for_header(request.headers.get("Accept"), graph_result=True,
@@ -72,7 +89,7 @@ def _rdf_doc(graph_builder, etag_seed: str, names: str) -> Response:
     if _not_modified(etag):
         return Response(status=304, headers={"ETag": etag, "Vary": "Accept"})
     body = st.remember_for_host(f"{etag_seed}:{media.name}", names,
-                                lambda: graph_builder().serialize(format=RDF_SERIALISERS[media.name], encoding="utf-8"))
+                                lambda: _serialise(graph_builder(), media.name))
     response = Response(body, content_type=media.content_type)
     response.headers["ETag"] = etag
     response.headers["Vary"] = "Accept"
