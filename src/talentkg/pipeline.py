@@ -59,8 +59,23 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def to_nquads(loaded: LoadedGraphs) -> bytes:
-    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name)))  # type: ignore[arg-type]
-             for name, g in loaded.graphs.items() for s, p, o in g]
+    """Every triple in the first named graph that states it (graphs in load order), as N-Quads.
+
+    Why once: the endpoint's default graph is the union of the named graphs, and Oxigraph 0.5
+    evaluates that union (and a list of FROM graphs) as a bag of quads, so a triple held by two
+    graphs matches twice and counts twice (oxigraph/oxigraph#1919). With each triple in one graph
+    the union is the RDF merge SPARQL defines. Two graphs state the same triple when both describe
+    a shared thing, such as the software agent in the Wikidata and ROR provenance.
+    """
+    seen: set[tuple[Node, Node, Node]] = set()
+    quads = []
+    for name, g in loaded.graphs.items():
+        graph_name = ox.NamedNode(str(name))
+        for triple in g:
+            if triple not in seen:
+                seen.add(triple)
+                s, p, o = triple
+                quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name))  # type: ignore[arg-type]
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
