@@ -15,14 +15,20 @@ from talentkg.sparql.negotiation import RDF_TYPES
 SELECT = "SELECT ?p WHERE { ?p a tkg:Programme } ORDER BY ?p"
 
 
-@pytest.mark.parametrize("media", RDF_TYPES, ids=lambda media: media.name)
-def test_service_description(server, media):
-    # every RDF syntax the endpoint offers; Comunica, for one, asks for N-Quads first
-    response = server.get("sparql", headers={"Accept": media.mime})
+def rdf_document(server, path: str, media) -> list[ox.Quad]:
+    """The document at ``path`` asked for in ``media``: it must come in that syntax, as one graph."""
+    response = server.get(path, headers={"Accept": media.mime})
     assert response.status_code == 200, response.text[:300]
     assert response.headers["Content-Type"] == media.content_type
     quads = list(ox.parse(response.content, format=media.rdf_format))
     assert all(q.graph_name == ox.DefaultGraph() for q in quads)  # the document, not a graph within one
+    return quads
+
+
+@pytest.mark.parametrize("media", RDF_TYPES, ids=lambda media: media.name)
+def test_service_description(server, media):
+    # every RDF syntax the endpoint offers; Comunica, for one, asks for N-Quads first
+    quads = rdf_document(server, "sparql", media)
     predicates = {q.predicate.value for q in quads}
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert {sd + "endpoint", sd + "resultFormat", sd + "defaultDataset", sd + "feature"} <= predicates
@@ -52,11 +58,7 @@ def test_the_service_description_names_the_url_it_was_asked_on(server):
 
 @pytest.mark.parametrize("media", RDF_TYPES, ids=lambda media: media.name)
 def test_void_partitions_come_from_the_store(server, media):
-    response = server.get(".well-known/void", headers={"Accept": media.mime})
-    assert response.status_code == 200, response.text[:300]
-    assert response.headers["Content-Type"] == media.content_type
-    quads = list(ox.parse(response.content, format=media.rdf_format))
-    assert all(q.graph_name == ox.DefaultGraph() for q in quads)
+    quads = rdf_document(server, ".well-known/void", media)
     void = "http://rdfs.org/ns/void#"
     classes = {q.object.value for q in quads if q.predicate.value == void + "class"}
     assert "https://w3id.org/talentkg/ontology#Programme" in classes
