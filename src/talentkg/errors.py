@@ -75,6 +75,12 @@ class UnsupportedMediaType(TalentKGError):
     status = 415
 
 
+class UnsupportedContentCoding(UnsupportedMediaType):
+    """A request body compressed or otherwise encoded (``Content-Encoding``): the endpoint reads plain bodies."""
+
+    code = "unsupported-content-coding"
+
+
 class QueryTimeout(TalentKGError):
     code = "timeout"
     status = 503

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from urllib.parse import quote
 
 import requests
 from conftest import send_endless_request_line
+
+FORM = "application/x-www-form-urlencoded"
 
 
 def count_triples(server) -> int:
@@ -48,6 +52,21 @@ def test_wrong_and_missing_media_types(server):
     assert plain.status_code == 415 and "application/sparql-query" in plain.text
     missing = requests.post(server.sparql, data=b"ASK {}", headers={"Content-Type": ""})
     assert missing.status_code == 415
+
+
+def test_compressed_request_bodies_are_refused_not_misread(server):
+    # a gzip body read as it came would be a form without a query, or a query of binary garbage
+    for content_type, body in (("application/sparql-query", b"ASK {}"), (FORM, b"query=ASK%20%7B%7D")):
+        for coding in ("gzip", "deflate", "br"):
+            packed = gzip.compress(body) if coding == "gzip" else zlib.compress(body) if coding == "deflate" else body
+            response = requests.post(server.sparql, data=packed,
+                                     headers={"Content-Type": content_type, "Content-Encoding": coding})
+            assert response.status_code == 415, (content_type, coding, response.status_code)
+            assert f"Content-Encoding: {coding}" in response.text and "uncompressed" in response.text
+            assert response.headers["Accept-Encoding"] == "identity"
+        plain = requests.post(server.sparql, data=body, headers={"Content-Type": content_type,
+                                                                 "Content-Encoding": "identity"})
+        assert plain.status_code == 200 and plain.json()["boolean"] is True
 
 
 def test_methods_other_than_get_and_post(server):

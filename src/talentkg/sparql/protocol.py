@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 from flask import Request
 
-from talentkg.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UpdateRefused
+from talentkg.errors import BadRequest, PayloadTooLarge, UnsupportedContentCoding, UnsupportedMediaType, UpdateRefused
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -63,6 +63,10 @@ def read(request: Request, *, max_bytes: int) -> QueryRequest | None:
     if request.method in ("GET", "HEAD"):
         params = url_params
     elif request.method == "POST":
+        coding = request.headers.get("Content-Encoding", "").strip().lower()
+        if coding and coding != "identity":  # read as it came, a gzip body would be parsed as garbage
+            raise UnsupportedContentCoding(f"the request body has Content-Encoding: {coding}, which this endpoint "
+                                           "does not decode; send the body uncompressed")
         mimetype = request.mimetype
         length = request.content_length
         if length is not None and length > max_bytes:

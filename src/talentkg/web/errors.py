@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from talentkg.errors import EngineBusy, QueryTimeout, TalentKGError
+from talentkg.errors import EngineBusy, QueryTimeout, TalentKGError, UnsupportedContentCoding
 
 log = logging.getLogger("talentkg.errors")
 
@@ -75,6 +75,8 @@ def register(app: Flask) -> None:
         headers = {}
         if isinstance(exc, (QueryTimeout, EngineBusy)):
             headers["Retry-After"] = "5"
+        if isinstance(exc, UnsupportedContentCoding):  # RFC 9110, 12.5.3: say which codings are accepted
+            headers["Accept-Encoding"] = "identity"
         return error_response(exc.status, exc.code, exc.message, headers)
 
     @app.errorhandler(HTTPException)
