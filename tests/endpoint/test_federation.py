@@ -67,6 +67,19 @@ def test_service_outside_the_allow_list_is_refused_and_sends_nothing(server, lis
     assert hits == []
 
 
+@pytest.mark.parametrize("target", ["<sparql>", "<>", "<//127.0.0.1:{port}/sparql>", "<./sparql>"])
+def test_a_relative_service_iri_is_refused_whatever_the_host_header(server, listener, target):
+    # relative IRIs resolve against the URL the query was sent to, and a client chooses the Host
+    # header of that URL: here it names the listener, which must still hear nothing
+    port, hits = listener
+    query = "SELECT * WHERE { SERVICE " + target.format(port=port) + " { ?s ?p ?o } }"
+    response = server.query(query, headers={"Host": f"127.0.0.1:{port}"})
+    assert response.status_code == 400, response.text
+    assert response.headers["X-Talentkg-Error"] == "service-not-allowed"
+    assert "relative IRI" in response.text
+    assert hits == []
+
+
 def test_from_and_graph_names_never_fetch(server, listener):
     port, hits = listener
     query = f"SELECT * FROM <http://127.0.0.1:{port}/data.ttl> FROM NAMED <file:///etc/passwd> WHERE {{ ?s ?p ?o }}"

@@ -157,3 +157,24 @@ def test_endpoint_answers_with_and_without_trailing_slash(server):
     for path in ("sparql", "sparql/"):
         response = requests.post(server.url + path, data="ASK {}", headers={"Content-Type": "application/sparql-query"})
         assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_relative_iris_resolve_against_the_url_the_query_was_sent_to(server):
+    # RFC 3986, 5.1.3 (the retrieval URI), as oxigraph serve does; the query's own BASE comes first
+    def value(query: str, **headers: str) -> str:
+        response = server.query(query, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["results"]["bindings"][0]["x"]["value"]
+
+    root = server.url  # http://127.0.0.1:PORT/
+    assert value("SELECT (<test> AS ?x) WHERE {}") == root + "test"
+    assert value("SELECT (<../up> AS ?x) WHERE {}") == root + "up"
+    assert value("BASE <http://example.org/a/> SELECT (<b> AS ?x) WHERE {}") == "http://example.org/a/b"
+    # another host name, another answer: neither the result cache nor the entity-tag mixes them up
+    assert value("SELECT (<test> AS ?x) WHERE {}", Host="mirror.example") == "http://mirror.example/test"
+    tags = {server.query("SELECT (<test> AS ?x) WHERE {}", headers=h).headers["ETag"]
+            for h in ({}, {"Host": "mirror.example"})}
+    assert len(tags) == 2
+    posted = server.post("sparql", data="CONSTRUCT { <s> <p> <o> } WHERE {}",
+                         headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert posted.text.strip() == f"<{root}s> <{root}p> <{root}o> ."

@@ -41,6 +41,7 @@ class QueryJob(NamedTuple):
     services: tuple[str, ...] = ()  # allowed SERVICE IRIs used by the query (already checked)
     prefixes: tuple[tuple[str, str], ...] = ()  # predeclared prefixes the query may use (for parsing)
     substitutions: tuple[tuple[str, str], ...] = ()  # (variable, term in N-Triples syntax)
+    base_iri: str | None = None  # what relative IRIs resolve against when the query has no BASE
 
 
 class Outcome(NamedTuple):
@@ -203,7 +204,7 @@ def evaluate(store: ox.Store, job: QueryJob, *, text: str | None = None) -> Outc
     if job.max_rows and not isinstance(store, ox.Store):
         options["max_rows"] = job.max_rows + 1  # a remote store stops downloading just past the cap
     try:
-        result = store.query(text or job.text, prefixes=dict(job.prefixes) or None,
+        result = store.query(text or job.text, base_iri=job.base_iri, prefixes=dict(job.prefixes) or None,
                              substitutions=substitutions(job), **options)
         if isinstance(result, ox.QueryBoolean):
             if media.results_format is None:

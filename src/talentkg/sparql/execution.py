@@ -119,16 +119,17 @@ class QueryEngine:
 
     def answer(self, text: str, shape: QueryShape, media: MediaType, *, default_graphs: tuple[str, ...] = (),
                named_graphs: tuple[str, ...] = (), timeout: float | None = None,
-               substitutions: tuple[tuple[str, str], ...] = ()) -> Answer:
+               substitutions: tuple[tuple[str, str], ...] = (), base_iri: str | None = None) -> Answer:
         """Evaluate ``text`` (already inspected into ``shape``) and serialise it as ``media``.
 
         ``substitutions`` binds variables to RDF terms given in N-Triples syntax, e.g.
         ``(("programme", "<https://w3id.org/talentkg/id/pif>"),)``: values are never spliced into text.
+        ``base_iri`` resolves the query's relative IRIs when it declares no BASE.
         """
         if shape.services:
             key, cached = b"", None
         else:
-            key = ResultCache.key(text, media.name, default_graphs, named_graphs, substitutions)
+            key = ResultCache.key(text, media.name, default_graphs, named_graphs, substitutions, base_iri)
             cached = self.cache.get(key)
         if cached is not None:
             return Answer(cached.body, cached.media, cached.rows, cached.truncated, cached=True)
@@ -136,7 +137,7 @@ class QueryEngine:
                        named_graphs=named_graphs, has_dataset_clause=shape.has_dataset_clause,
                        max_rows=self.config.max_rows, top_level_limit=shape.top_level_limit,
                        services=tuple(s.iri for s in shape.services if s.iri), prefixes=mentioned_prefixes(text),
-                       substitutions=substitutions)
+                       substitutions=substitutions, base_iri=base_iri)
         outcome = self._run(job, self.config.query_timeout if timeout is None else timeout)
         if outcome.error:
             raise _error(outcome)

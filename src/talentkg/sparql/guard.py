@@ -99,8 +99,10 @@ def _is_public_http(iri: str) -> str | None:
         host = (parts.hostname or "").strip("[]").lower()
     except ValueError:
         return "it is not a valid URL"
+    if not parts.scheme:
+        return "it is a relative IRI, which would resolve against this endpoint's own URL; name the endpoint in full"
     if parts.scheme.lower() not in ("http", "https"):
-        return f"the scheme {parts.scheme or '(none)'}: is not HTTP(S)"
+        return f"the scheme {parts.scheme}: is not HTTP(S)"
     if not host:
         return "it has no host"
     if host in ("localhost", "localhost.localdomain") or host.endswith((".localhost", ".local", ".internal")):
