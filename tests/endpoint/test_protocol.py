@@ -169,6 +169,8 @@ def test_relative_iris_resolve_against_the_url_the_query_was_sent_to(server):
     root = server.url  # http://127.0.0.1:PORT/
     assert value("SELECT (<test> AS ?x) WHERE {}") == root + "test"
     assert value("SELECT (<../up> AS ?x) WHERE {}") == root + "up"
+    assert value("PREFIX rel: <rel/> SELECT (rel:a AS ?x) WHERE {}") == root + "rel/a"
+    assert value("SELECT (<\\u0068ttp://example.org/x> AS ?x) WHERE {}") == "http://example.org/x"
     assert value("BASE <http://example.org/a/> SELECT (<b> AS ?x) WHERE {}") == "http://example.org/a/b"
     # another host name, another answer: neither the result cache nor the entity-tag mixes them up
     assert value("SELECT (<test> AS ?x) WHERE {}", Host="mirror.example") == "http://mirror.example/test"

@@ -36,6 +36,9 @@ _TOKEN = re.compile(
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
 def _iri(token: str) -> str:
     """The IRI an IRIREF token denotes: the engine decodes \\u/\\U escapes inside IRIs, so must we."""
     def char(m: re.Match[str]) -> str:
@@ -86,6 +89,7 @@ class QueryShape:
     services: tuple[Service, ...] = field(default_factory=tuple)
     top_level_limit: int | None = None
     has_dataset_clause: bool = False  # FROM / FROM NAMED in the query itself
+    has_relative_iri: bool = False  # an IRI without a scheme: the engine then needs a base IRI
 
     @property
     def is_graph_result(self) -> bool:
@@ -180,6 +184,7 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
     last_limit: tuple[int, int] | None = None  # (depth, value)
     limit_pending = False
     has_from = False
+    relative = False
     chained = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
@@ -231,6 +236,8 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
                 continue
             if upper == "FROM" and depth == 0:
                 has_from = True
+        if kind == "iri" and not relative and not _SCHEME.match(value, 1):
+            relative = True  # (or a comparison such as ?a<?b&&?c>?d read as an IRI: a base does no harm)
         if expect == "prefix-name" and kind == "pname":
             pending_prefix, expect = value[:-1] if value.endswith(":") else value.split(":", 1)[0], "prefix-iri"
             continue
@@ -263,7 +270,7 @@ def _analyse(text: str, max_depth: int, max_bytes: int | None) -> QueryShape:
                 last_limit = (depth, int(value))
     top_limit = last_limit[1] if last_limit and last_limit[0] == 0 else None
     return QueryShape(form=form, depth=max_seen, services=tuple(services), top_level_limit=top_limit,
-                      has_dataset_clause=has_from)
+                      has_dataset_clause=has_from, has_relative_iri=relative)
 
 
 def rewrite_services(text: str, shape: QueryShape, targets: dict[str, str]) -> str:
