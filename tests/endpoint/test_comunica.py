@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from oxigraph_serve import Oxigraph, start_oxigraph, stop_oxigraph
 
 ROOT = Path(__file__).resolve().parents[2]

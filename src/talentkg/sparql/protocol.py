@@ -13,7 +13,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pyoxigraph as ox
 from flask import Request
 
-from talentkg.errors import BadRequest, PayloadTooLarge, UnsupportedContentCoding, UnsupportedMediaType, UpdateRefused
+from talentkg.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedContentCoding,
+    UnsupportedMediaType,
+    UpdateRefused,
+)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
