@@ -214,3 +214,25 @@ def test_serve_runs_one_web_worker_per_cpu_by_default(cli_env, backend, request)
         assert all(a.json()["boolean"] is False for a in answers)
     finally:
         stop_server(server)
+
+
+@pytest.mark.parametrize("path, accept, expected", [
+    ("sparql?query=ASK%20%7B%7D", "application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+    ("sparql?query=SELECT%20*%20%7B%7D", "text/csv; charset=UTF-8; header=present", "text/csv"),
+    ("sparql", "text/turtle; charset=utf-8", "text/turtle"),
+    (".well-known/void", "application/ld+json;charset=utf-8;q=0.9, */*;q=0.1", "application/ld+json"),
+    ("id/pif", 'text/turtle; charset="utf-8"', "text/turtle"),
+    ("id/pif", "text/html; charset=utf-8", "text/html"),
+    ("queries", "application/json; charset=utf-8", "application/json"),
+    ("queries/funders", "application/sparql-results+json; charset=utf-8", "application/sparql-results+json"),
+])
+def test_accept_parameters_that_every_representation_satisfies(server, path, accept, expected):
+    # werkzeug matches media-range parameters: these once got 406 everywhere, though all is UTF-8
+    response = server.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Content-Type"].split(";")[0] == expected
+
+
+def test_an_accept_charset_other_than_utf8_still_gets_406(server):
+    response = server.query("ASK {}", accept="application/sparql-results+json; charset=iso-8859-1")
+    assert response.status_code == 406 and "application/sparql-results+json" in response.text

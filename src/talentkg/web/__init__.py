@@ -59,14 +59,15 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
     app.register_blueprint(health.bp)
     _register_optional_blueprints(app)
     access_log.configure_logging()
+    from talentkg.web.accept import drop_satisfied_accept_parameters
     from talentkg.web.header_limits import refuse_long_header_fields
     from talentkg.web.request_bodies import read_bodies_first
 
     # outermost first: a header over its limit is refused before any body is read. Bodies in flight may
     # take at most half of a web worker's threads, whatever the settings: the rest stay for everyone else
     readers = min(config.max_body_readers, max(1, config.web_threads // 2))
-    app.wsgi_app = refuse_long_header_fields(read_bodies_first(  # type: ignore[method-assign]
-        app.wsgi_app, most=readers, max_bytes=config.max_request_bytes))
+    app.wsgi_app = refuse_long_header_fields(drop_satisfied_accept_parameters(  # type: ignore[method-assign]
+        read_bodies_first(app.wsgi_app, most=readers, max_bytes=config.max_request_bytes)))
     if start_workers:
         engine.start_workers()
     return app
