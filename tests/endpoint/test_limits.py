@@ -141,6 +141,52 @@ def test_queries_waiting_for_a_busy_engine_are_capped(make_server):
     assert server.query(CHEAP).json()["boolean"] is True
 
 
+# about a second of work on the bundled data: two million pairs, compared
+PAIRS = """SELECT (COUNT(*) AS ?n) WHERE {
+  { SELECT ?a WHERE { ?a ?b ?c } LIMIT 2000 } { SELECT ?d WHERE { ?d ?e ?f } LIMIT 2000 }
+  FILTER(STR(?a) != STR(?d))
+}"""
+
+
+def concurrently(server, query: str, clients: int, **headers: str) -> list[requests.Response]:
+    results: list[requests.Response] = []
+    threads = [threading.Thread(target=lambda: results.append(server.query(query, headers=headers, timeout=120)))
+               for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def test_the_same_query_asked_at_once_is_evaluated_once(make_server):
+    # one web worker, so that every request meets the same evaluation; two query workers, so that
+    # without sharing two copies would run at once and the rest would queue behind them
+    server = make_server(web_workers="1", executors="2", query_timeout="3")
+    results = concurrently(server, PAIRS, 6)
+    assert len(results) == 6 and all(r.status_code == 200 for r in results), [r.text[:200] for r in results]
+    assert len({r.content for r in results}) == 1
+    statuses = sorted(r.headers["X-Talentkg-Cache"] for r in results)
+    assert statuses.count("miss") == 1 and statuses.count("miss") + statuses.count("shared") \
+        + statuses.count("hit") == 6 and "shared" in statuses, statuses
+    # a failure is shared too: three clients, one query over the time limit, one worker stopped
+    stopped = concurrently(server, EXPENSIVE, 3)
+    assert [r.status_code for r in stopped] == [503] * 3, [r.text[:200] for r in stopped]
+    assert all("time limit of 3 s" in r.text for r in stopped)
+    deadline = time.monotonic() + 30  # the stopped worker is replaced in the background
+    while (health := server.get("healthz").json())["query_workers"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert health["workers_replaced"] == 1 and health["query_workers"] == 2
+    # and nothing is left behind: the next request evaluates afresh
+    assert server.query(CHEAP).json()["boolean"] is True
+
+
+def test_without_the_cache_nothing_is_shared(make_server):
+    server = make_server(web_workers="1", executors="2", cache_max_bytes="0")
+    statuses = [r.headers["X-Talentkg-Cache"] for r in concurrently(server, PAIRS, 3)]
+    assert statuses == ["miss"] * 3
+
+
 def test_long_chains_are_refused_before_parsing(server):
     """Chains the engine walks by recursion crashed a query worker at 8,000 links (deep nesting aside)."""
     chains = {

@@ -7,6 +7,7 @@ for the life of the process; the cache is bounded in bytes. Federated queries ar
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import threading
@@ -32,7 +33,13 @@ class Answer:
     rows: int | None = None
     truncated: bool = False
     cached: bool = False
+    shared: bool = False  # evaluated once for this request and others that asked for it at the same time
     trace: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def cache_status(self) -> str:
+        """The ``X-Talentkg-Cache`` value: hit, shared (waited for the same evaluation) or miss."""
+        return "hit" if self.cached else "shared" if self.shared else "miss"
 
 
 ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body (measured with tracemalloc: ~500)
@@ -75,6 +82,53 @@ class ResultCache:
             self._cache[key] = answer
 
 
+class SharedEvaluations:
+    """Requests that miss the cache for the same answer at the same time share one evaluation.
+
+    Without it, N clients asking for one heavy query at once (a site page after a restart, or a flood)
+    would occupy every query worker with the same work. Per web worker, like the cache it fills; only
+    used when the cache is on, since the followers get what the cache would have given them next.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[bytes, _Evaluation] = {}
+
+    def share(self, key: bytes, evaluate: Any, wait: float) -> Answer:
+        """``evaluate()``'s answer, run here or by the request that asked first (waiting up to ``wait`` s)."""
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = _Evaluation()
+                leader = True
+            else:
+                leader = False
+        if leader:
+            try:
+                running.answer = evaluate()
+                return running.answer
+            except errors.TalentKGError as exc:
+                running.error = exc
+                raise
+            finally:
+                with self._lock:
+                    del self._running[key]
+                running.done.set()
+        if not running.done.wait(wait):
+            raise errors.QueryTimeout(f"the same query, asked just before, ran longer than {wait:g} s")
+        if running.answer is None:  # the first request failed: so does this one, with the same message
+            raise copy.copy(running.error or errors.EngineCrashed("the query's evaluation ended without an answer"))
+        a = running.answer
+        return Answer(a.body, a.media, a.rows, a.truncated, shared=True, trace=a.trace)
+
+
+@dataclass
+class _Evaluation:
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: Answer | None = None
+    error: errors.TalentKGError | None = None
+
+
 class QueryEngine:
     """Answers SPARQL query text for one store, under the configured limits."""
 
@@ -82,6 +136,7 @@ class QueryEngine:
         self.store = store
         self.config = config
         self.cache = ResultCache(config.cache_max_bytes)
+        self.shared = SharedEvaluations()
         self.pool: Any = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -133,16 +188,23 @@ class QueryEngine:
             cached = self.cache.get(key)
         if cached is not None:
             return Answer(cached.body, cached.media, cached.rows, cached.truncated, cached=True)
+        limit = self.config.query_timeout if timeout is None else timeout
         job = QueryJob(text=text, media=media.name, form=shape.form, default_graphs=default_graphs,
                        named_graphs=named_graphs, has_dataset_clause=shape.has_dataset_clause,
                        max_rows=self.config.max_rows, top_level_limit=shape.top_level_limit,
                        services=tuple(s.iri for s in shape.services if s.iri), prefixes=mentioned_prefixes(text),
                        substitutions=substitutions, base_iri=base_iri)
-        outcome = self._run(job, self.config.query_timeout if timeout is None else timeout)
+        if shape.services or not self.cache.enabled:
+            return self._evaluate(job, limit, key)
+        return self.shared.share(key, lambda: self._evaluate(job, limit, key), wait=limit + 5)
+
+    def _evaluate(self, job: QueryJob, timeout: float, key: bytes) -> Answer:
+        """Run ``job`` in a worker; cache the answer under ``key`` (unless empty: federated queries)."""
+        outcome = self._run(job, timeout)
         if outcome.error:
             raise _error(outcome)
         answer = Answer(outcome.body, BY_NAME[outcome.media], outcome.rows, outcome.truncated, trace=outcome.trace)
-        if not shape.services:
+        if key:
             self.cache.put(key, answer)
         return answer
 

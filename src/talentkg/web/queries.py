@@ -158,7 +158,7 @@ def _results(query: SavedQuery, fmt: str | None) -> Response:
         return Response(status=304, headers=headers)
     answer = st.engine.answer(query.text, shape, media, substitutions=subs)
     response = Response(answer.body, content_type=answer.media.content_type, headers=headers)
-    response.headers["X-Talentkg-Cache"] = "hit" if answer.cached else "miss"
+    response.headers["X-Talentkg-Cache"] = answer.cache_status
     if answer.rows is not None:
         response.headers["X-Talentkg-Rows"] = str(answer.rows)
     if answer.truncated:

@@ -140,7 +140,7 @@ def sparql() -> Response:
         if answer.trace:
             response.headers["X-Talentkg-Federation"] = "; ".join(
                 f"{t['service']} {t['status']} {t['ms']}ms" for t in answer.trace)
-    response.headers["X-Talentkg-Cache"] = "hit" if answer.cached else "miss"
+    response.headers["X-Talentkg-Cache"] = answer.cache_status
     if answer.rows is not None:
         response.headers["X-Talentkg-Rows"] = str(answer.rows)
     if answer.truncated:
