@@ -181,6 +181,16 @@ def test_the_same_query_asked_at_once_is_evaluated_once(make_server):
     assert server.query(CHEAP).json()["boolean"] is True
 
 
+def test_requests_waiting_for_a_shared_evaluation_are_capped(make_server):
+    # each waits in a web thread: past max_waiting_queries they are refused at once, as waiting jobs are
+    server = make_server(web_workers="1", executors="2", max_waiting_queries="1")
+    results = concurrently(server, PAIRS, 6)
+    statuses = sorted(r.headers.get("X-Talentkg-Cache", str(r.status_code)) for r in results)
+    refused = [r for r in results if r.status_code == 503]
+    assert statuses.count("miss") == 1 and statuses.count("shared") <= 1 and refused, statuses
+    assert all("already being evaluated" in r.text and r.headers["Retry-After"] for r in refused)
+
+
 def test_without_the_cache_nothing_is_shared(make_server):
     server = make_server(web_workers="1", executors="2", cache_max_bytes="0")
     statuses = [r.headers["X-Talentkg-Cache"] for r in concurrently(server, PAIRS, 3)]

@@ -88,11 +88,15 @@ class SharedEvaluations:
     Without it, N clients asking for one heavy query at once (a site page after a restart, or a flood)
     would occupy every query worker with the same work. Per web worker, like the cache it fills; only
     used when the cache is on, since the followers get what the cache would have given them next.
+    A follower holds a web thread while it waits, so at most ``max_waiting`` wait at once (like the
+    jobs waiting for a busy worker): past that, 503 at once, and threads stay free for other requests.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_waiting: int) -> None:
         self._lock = threading.Lock()
         self._running: dict[bytes, _Evaluation] = {}
+        self.max_waiting = max(0, max_waiting)
+        self._waiting = 0
 
     def share(self, key: bytes, evaluate: Any, wait: float) -> Answer:
         """``evaluate()``'s answer, run here or by the request that asked first (waiting up to ``wait`` s)."""
@@ -101,8 +105,12 @@ class SharedEvaluations:
             if running is None:
                 running = self._running[key] = _Evaluation()
                 leader = True
+            elif self._waiting >= self.max_waiting:
+                raise errors.EngineBusy(f"this query is already being evaluated and {self.max_waiting} requests "
+                                        "are already waiting for answers; try again shortly")
             else:
                 leader = False
+                self._waiting += 1
         if leader:
             try:
                 running.answer = evaluate()
@@ -114,8 +122,12 @@ class SharedEvaluations:
                 with self._lock:
                     del self._running[key]
                 running.done.set()
-        if not running.done.wait(wait):
-            raise errors.QueryTimeout(f"the same query, asked just before, ran longer than {wait:g} s")
+        try:
+            if not running.done.wait(wait):
+                raise errors.QueryTimeout(f"the same query, asked just before, ran longer than {wait:g} s")
+        finally:
+            with self._lock:
+                self._waiting -= 1
         if running.answer is None:  # the first request failed: so does this one, with the same message
             raise copy.copy(running.error or errors.EngineCrashed("the query's evaluation ended without an answer"))
         a = running.answer
@@ -136,7 +148,7 @@ class QueryEngine:
         self.store = store
         self.config = config
         self.cache = ResultCache(config.cache_max_bytes)
-        self.shared = SharedEvaluations()
+        self.shared = SharedEvaluations(config.max_waiting_queries)
         self.pool: Any = None
 
     # -- lifecycle ---------------------------------------------------------------------------
