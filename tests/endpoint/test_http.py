@@ -101,6 +101,10 @@ def test_cors(server):
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     simple = server.query(SELECT, headers={"Origin": "https://yasgui.example"})
     assert simple.headers["Access-Control-Allow-Origin"] == "*"
+    # a page on another origin may read every header the endpoint explains itself with
+    exposed = {h.strip().lower() for h in simple.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "x-talentkg-cache", "x-talentkg-rows", "x-talentkg-truncated", "x-talentkg-error",
+            "x-talentkg-federation", "retry-after", "warning"} <= exposed
 
 
 def test_gzip(server):

@@ -48,7 +48,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
 
     CORS(app, resources={r"/*": {"origins": "*"}}, send_wildcard=True, methods=["GET", "POST", "HEAD", "OPTIONS"],
          expose_headers=["ETag", "Last-Modified", "X-Talentkg-Truncated", "X-Talentkg-Rows",
-                         "X-Talentkg-Data-Version", "X-Talentkg-Error"], max_age=86400)
+                         "X-Talentkg-Data-Version", "X-Talentkg-Error", "X-Talentkg-Cache",
+                         "X-Talentkg-Federation", "Retry-After", "Warning"], max_age=86400)
     Compress(app)
 
     from talentkg.web import access_log, errors, health, sparql
