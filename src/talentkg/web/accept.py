@@ -17,7 +17,9 @@ from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-_SATISFIED = re.compile(r'\s*;\s*(?:charset\s*=\s*"?utf-?8"?|header\s*=\s*"?present"?)\s*(?=[;,]|$)', re.IGNORECASE)
+# anchored on the ";": a leading \s* would make a long run of spaces cost quadratic time (226 ms for 8 KB)
+_SATISFIED = re.compile(r';[ \t]*(?:charset[ \t]*=[ \t]*"?utf-?8"?|header[ \t]*=[ \t]*"?present"?)[ \t]*(?=[;,]|$)',
+                        re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
