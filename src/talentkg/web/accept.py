@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+from talentkg.web.header_limits import WSGIApp
 
 # anchored on the ";": a leading \s* would make a long run of spaces cost quadratic time (226 ms for 8 KB)
 _SATISFIED = re.compile(r';[ \t]*(?:charset[ \t]*=[ \t]*"?utf-?8"?|header[ \t]*=[ \t]*"?present"?)[ \t]*(?=[;,]|$)',
