@@ -1,6 +1,6 @@
 """Build, from one generated root, the store each server of the benchmark reads, timing every load.
 
-- ``cache/validated-VERSION.nq``: talentkg's cache of validated data for ROOT, written by the **bench
+- ``cache/validated-VERSION.fN.nq``: talentkg's cache of validated data for ROOT, written by the **bench
   loader**: the small reference files go through the project's parser and derivation, the synthetic
   files (written by the generator already in derived form) are taken as they are, without pySHACL
   (which needs hours and tens of GB at 1M triples). With it in ``TALENTKG_CACHE_DIR``, the real
@@ -40,7 +40,7 @@ from talentkg.config import load_config
 from talentkg.derivation import derive
 from talentkg.loading import discover, load_files, version_of
 from talentkg.namespaces import GRAPH_DATA
-from talentkg.pipeline import PreparedData, prepare, to_nquads
+from talentkg.pipeline import PreparedData, prepare, to_nquads, validated_path
 from talentkg.store import GraphStore
 
 HERE = Path(__file__).resolve().parent
@@ -86,7 +86,7 @@ def bench_prepare(root: Path) -> PreparedData:
 def write_cache(root: Path, cache: Path) -> str:
     """The bench loader's quads as talentkg's cache of validated data for ``root``; the data version."""
     version = version_of(discover(load_config({"root": root})))
-    target = cache / f"validated-{version}.nq"
+    target = cache / validated_path(version).name
     if not target.is_file():
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache, delete=False) as tmp:

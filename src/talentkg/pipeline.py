@@ -11,12 +11,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from talentkg.blank_nodes import stable_labels
 from talentkg.config import Config
 from talentkg.derivation import derive
 from talentkg.errors import ValidationFailed
@@ -32,6 +33,15 @@ def cache_dir() -> Path:
     base = os.environ.get("TALENTKG_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "talentkg")
     return Path(base)
+
+
+# the cache's name says how its quads were written: 2 is with labelled blank nodes (talentkg.blank_nodes)
+CACHE_FORMAT = 2
+
+
+def validated_path(version: str) -> Path:
+    """Where the validated quads of data ``version`` are kept between starts."""
+    return cache_dir() / f"validated-{version}.f{CACHE_FORMAT}.nq"
 
 
 @dataclass
@@ -66,17 +76,34 @@ def to_nquads(loaded: LoadedGraphs) -> bytes:
     graphs matches twice and counts twice (oxigraph/oxigraph#1919). With each triple in one graph
     the union is the RDF merge SPARQL defines. Two graphs state the same triple when both describe
     a shared thing, such as the software agent in the Wikidata and ROR provenance.
+
+    Blank nodes get labels computed from the data (:mod:`talentkg.blank_nodes`), and the stores keep
+    them (:func:`quads_of`), so the same files give the same documents on every start and machine.
     """
     seen: set[tuple[Node, Node, Node]] = set()
-    quads = []
+    kept: list[tuple[Node, Node, Node, Node]] = []
     for name, g in loaded.graphs.items():
-        graph_name = ox.NamedNode(str(name))
         for triple in g:
             if triple not in seen:
                 seen.add(triple)
-                s, p, o = triple
-                quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name))  # type: ignore[arg-type]
+                kept.append((*triple, name))
+    labels = stable_labels(kept)
+
+    def term(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        return ox.BlankNode(labels[t]) if isinstance(t, BNode) else to_ox(t)
+
+    quads = [ox.Quad(term(s), term(p), term(o), ox.NamedNode(str(g))) for s, p, o, g in kept]  # type: ignore[arg-type]
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def quads_of(nquads: bytes) -> Iterator[ox.Quad]:
+    """The quads of ``nquads`` with their blank node labels as written.
+
+    ``Store.load`` would give every blank node a new random label; ``Store.extend(quads_of(...))``
+    keeps them. Measured in memory: 1M quads 7.4 s instead of 6.6 s; the bundled 12k quads 56–64 ms
+    instead of 35–50 ms.
+    """
+    return ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -107,7 +134,7 @@ def prepare(config: Config, *, use_cache: bool = True, progress: Progress | None
     say = progress or (lambda _msg: None)
     files = discover(config)
     version = version_of(files)
-    cached = cache_dir() / f"validated-{version}.nq"
+    cached = validated_path(version)
     if use_cache and cached.is_file():
         say(f"data version {version} was validated before; using {cached}")
         return PreparedData(version, cached.read_bytes(), None)

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from talentkg.errors import StoreNotCurrent
-from talentkg.pipeline import PreparedData
+from talentkg.pipeline import PreparedData, quads_of
 
 REMOTE_GRACE = 5.0  # seconds a request to a remote store may outlast the query time limit (the worker is killed first)
 STAMP_FILE = "talentkg.json"  # beside RocksDB's own files in the store directory
@@ -65,7 +65,7 @@ class GraphStore:
     @classmethod
     def in_memory(cls, prepared: PreparedData) -> "GraphStore":
         store = ox.Store()
-        store.load(prepared.nquads, format=ox.RdfFormat.N_QUADS)
+        store.extend(quads_of(prepared.nquads))  # keeps the blank node labels (load renames them)
         return cls(store, StoreInfo(prepared.version, time.time(), reused=False))
 
     @classmethod
@@ -88,7 +88,7 @@ class GraphStore:
         tmp = path.with_name(path.name + ".loading")
         shutil.rmtree(tmp, ignore_errors=True)
         store = ox.Store(str(tmp))
-        store.bulk_load(prepared.nquads, format=ox.RdfFormat.N_QUADS)
+        store.bulk_extend(quads_of(prepared.nquads))  # keeps the blank node labels (bulk_load renames them)
         store.flush()
         store.optimize()  # a freshly bulk-loaded store read-only is several times slower until compacted
         del store
