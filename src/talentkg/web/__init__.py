@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import Flask
-from flask_compress import Compress
 from flask_cors import CORS
 
 from talentkg.config import Config, load_config
 from talentkg.sparql.execution import QueryEngine
 from talentkg.store import GraphStore
+from talentkg.web.compression import ViewAwareCompress
 from talentkg.web.state import AppState
 
 COMPRESSIBLE = [
@@ -50,7 +50,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, store: Graph
          expose_headers=["ETag", "Last-Modified", "X-Talentkg-Truncated", "X-Talentkg-Rows",
                          "X-Talentkg-Data-Version", "X-Talentkg-Error", "X-Talentkg-Cache",
                          "X-Talentkg-Federation", "Retry-After", "Warning"], max_age=86400)
-    Compress(app)
+    ViewAwareCompress(app)
 
     from talentkg.web import access_log, errors, health, sparql
 

@@ -3,10 +3,15 @@
 Only the names listed in :data:`DUMPS` and :data:`CATALOGUE` are served; a request never names a
 file on disk. TriG, N-Quads and JSON-LD keep the named graphs; Turtle and N-Triples hold their union
 (each triple once).
+
+Each dump is kept in memory in two forms, plain and gzip, made once per data version; a request gets
+the form its ``Accept-Encoding`` prefers, whole or in byte ranges of that form (``Range``, with
+``If-Range``), so an interrupted download resumes with ``curl -C -`` or ``wget -c``.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass
 
@@ -17,6 +22,7 @@ from talentkg.errors import NotFound
 from talentkg.namespaces import PREFIXES
 from talentkg.sparql.negotiation import BY_NAME, MediaType
 from talentkg.web import representation as rep
+from talentkg.web.compression import coding_chosen_by_view
 from talentkg.web.i18n import choose_lang
 from talentkg.web.page import render
 from talentkg.web.state import state
@@ -54,17 +60,35 @@ def build(name: str) -> Built:
 
     def make() -> Built:
         dump = DUMPS[name]
-        quads = list(st.store.ox.quads_for_pattern(None, None, None, None))
+        # sorted: an in-memory store lists its quads in a different order in every process, and a
+        # download must be the same bytes for the same data (its checksum is published and cited)
+        quads = sorted(st.store.ox.quads_for_pattern(None, None, None, None),
+                       key=lambda q: (str(q.graph_name), str(q.triple)))
         if dump.keeps_graphs:
             items: list = quads
             prefixes = None if dump.media.name == "nquads" else dict(PREFIXES)
         else:
-            items = list(dict.fromkeys(q.triple for q in quads))
+            items = sorted({q.triple for q in quads}, key=str)
             prefixes = None if dump.media.name == "ntriples" else rep.used_prefixes(items)
-        body = ox.serialize(items, format=dump.media.rdf_format, prefixes=prefixes) or b""
-        return Built(body, hashlib.sha256(body).hexdigest())
+        return _built(ox.serialize(items, format=dump.media.rdf_format, prefixes=prefixes) or b"")
 
     return st.remember(f"download:{name}", make)
+
+
+def build_gzip(name: str) -> Built:
+    """The gzip form of the dump ``name``, made once (``mtime=0``: every web worker makes the same bytes)."""
+    return state().remember(f"download-gzip:{name}",
+                            lambda: _built(gzip.compress(build(name).body, compresslevel=6, mtime=0)))
+
+
+def _built(body: bytes) -> Built:
+    return Built(body, hashlib.sha256(body).hexdigest())
+
+
+def _prefers_gzip() -> bool:
+    """gzip when the client accepts it at least as much as the plain bytes (``gzip;q=0`` refuses it)."""
+    accepted = request.accept_encodings
+    return accepted["gzip"] > 0 and accepted["gzip"] >= accepted["identity"]
 
 
 def _catalogue_response(media: MediaType) -> Response:
@@ -100,11 +124,17 @@ def download(name: str) -> Response:
     dump = DUMPS.get(name)
     if dump is None:
         raise NotFound(f"no download named {name!r}; offered: " + ", ".join([*DUMPS, *CATALOGUE]))
-    built = build(name)
+    gzipped = _prefers_gzip()
+    built = build_gzip(name) if gzipped else build(name)
     response = Response(built.body, content_type=dump.media.content_type)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    coding_chosen_by_view()
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Digest"] = "sha-256=" + _b64(built.sha256)
-    return rep.finish(response, built.sha256[:32], "Accept-Encoding")
+    digest = _b64(built.sha256)  # of the whole representation sent, in its coding (RFC 9530)
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
+    response.headers["Digest"] = "sha-256=" + digest  # RFC 3230's name, which older clients know
+    return rep.finish(response, built.sha256[:32], "Accept-Encoding", ranges_of=len(built.body))
 
 
 def _b64(hex_digest: str) -> str:

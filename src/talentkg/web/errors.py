@@ -86,9 +86,14 @@ def register(app: Flask) -> None:
             405: f"method {request.method} is not allowed here",
             413: "the request is larger than this server accepts",
             414: "the request URL is too long; send long queries with POST",
+            416: "the requested byte range is outside the representation; Content-Range gives its length",
         }
         response = error_response(exc.code or 500, (exc.name or "error").lower().replace(" ", "-"),
                                   messages.get(exc.code or 0, exc.description or exc.name or "error"))
+        if exc.code == 416:  # RFC 9110, 15.5.17: say how long the representation is
+            length = getattr(exc, "length", None)
+            if length is not None:
+                response.headers["Content-Range"] = f"bytes */{length}"
         if exc.code == 405:
             allowed = getattr(exc, "valid_methods", None)
             if allowed:

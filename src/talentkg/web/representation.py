@@ -82,8 +82,11 @@ def rdf_response(body: bytes, media: MediaType, etag: str, vary: str = "Accept")
     return finish(response, etag, vary)
 
 
-def finish(response: Response, etag: str, vary: str) -> Response:
-    """Validators and caching headers shared by every page: revalidate with the data version."""
+def finish(response: Response, etag: str, vary: str, *, ranges_of: int | None = None) -> Response:
+    """Validators and caching headers shared by every page: revalidate with the data version.
+
+    ``ranges_of``: the full length of a body that may be sent in byte ranges (RFC 9110, 14).
+    """
     from talentkg.web.state import state
 
     response.set_etag(etag)
@@ -91,4 +94,6 @@ def finish(response: Response, etag: str, vary: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     response.headers["X-Talentkg-Data-Version"] = state().version
     response.last_modified = int(state().store.info.loaded_at)
-    return response.make_conditional(request)
+    if ranges_of is None:
+        return response.make_conditional(request)
+    return response.make_conditional(request, accept_ranges=True, complete_length=ranges_of)
