@@ -115,6 +115,19 @@ def test_gzip(server):
     assert gzip.decompress(response.raw.read()).startswith(b'{"head"')
 
 
+def test_gzip_refused_with_quality_zero_is_not_sent(server):
+    """RFC 9110, 12.4.2: q=0 means "not acceptable" (Flask-Compress alone gzipped these)."""
+    for header in ("gzip;q=0", "gzip; q=0.0, deflate", "*;q=0", "identity, gzip;q=0"):
+        response = requests.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"},
+                                headers={"Accept-Encoding": header, "Accept": "application/sparql-results+json"},
+                                stream=True)
+        assert "Content-Encoding" not in response.headers, header
+        assert response.raw.read().startswith(b'{"head"') and "Accept-Encoding" in response.headers["Vary"]
+    quality = requests.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"},
+                           headers={"Accept-Encoding": "gzip;q=0.5"}, stream=True)
+    assert quality.headers["Content-Encoding"] == "gzip"
+
+
 def test_head(server):
     response = requests.head(server.sparql, params={"query": SELECT}, headers={"Accept": "text/csv"})
     assert response.status_code == 200 and response.content == b""
