@@ -163,18 +163,24 @@ class GraphStore:
     def triple_count(self) -> int:
         return sum(self.triples_per_graph().values())
 
+    def sorted_quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """Every quad (of ``graph``), sorted by graph, then triple.
+
+        Dumps are written from this: an in-memory store lists its quads in another order in every
+        process, and the same data must give the same bytes (a dump's checksum is published and cited).
+        """
+        quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
+        return sorted(quads, key=lambda q: (str(q.graph_name), str(q.triple)))
+
+    def sorted_triples(self, graph: str | None = None) -> list[ox.Triple]:
+        """Every triple (of ``graph``) once, sorted: the union of the graphs, for formats without graphs."""
+        quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
+        return sorted({q.triple for q in quads}, key=str)
+
     def export(self, fmt: str, graph: str | None = None) -> bytes:
         rdf_format = RDF_FORMATS[fmt]
-        if graph is None and not rdf_format.supports_datasets:
-            quads = self.ox.quads_for_pattern(None, None, None)
-            return ox.serialize((q.triple for q in quads), format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
-        if graph is None:
-            quads = self.ox.quads_for_pattern(None, None, None)
-            return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
-        quads = self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        if rdf_format.supports_datasets:
-            return ox.serialize(quads, format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
-        return ox.serialize((q.triple for q in quads), format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
+        items = self.sorted_quads(graph) if rdf_format.supports_datasets else self.sorted_triples(graph)
+        return ox.serialize(items, format=rdf_format, prefixes=_prefixes(rdf_format)) or b""
 
 
 def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:

@@ -60,15 +60,11 @@ def build(name: str) -> Built:
 
     def make() -> Built:
         dump = DUMPS[name]
-        # sorted: an in-memory store lists its quads in a different order in every process, and a
-        # download must be the same bytes for the same data (its checksum is published and cited)
-        quads = sorted(st.store.ox.quads_for_pattern(None, None, None, None),
-                       key=lambda q: (str(q.graph_name), str(q.triple)))
-        if dump.keeps_graphs:
-            items: list = quads
+        if dump.keeps_graphs:  # sorted: the same bytes for the same data (GraphStore.sorted_quads)
+            items: list = st.store.sorted_quads()
             prefixes = None if dump.media.name == "nquads" else dict(PREFIXES)
         else:
-            items = sorted({q.triple for q in quads}, key=str)
+            items = st.store.sorted_triples()
             prefixes = None if dump.media.name == "ntriples" else rep.used_prefixes(items)
         return _built(ox.serialize(items, format=dump.media.rdf_format, prefixes=prefixes) or b"")
 
