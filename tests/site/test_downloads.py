@@ -132,6 +132,15 @@ def test_a_range_past_the_end_gets_416_with_the_length(server):
     assert "range" in response.text
 
 
+def test_a_range_the_server_cannot_use_is_ignored(server):
+    """RFC 9110, 14.2: another unit, several ranges or a malformed one get the whole body, not 416."""
+    whole = _raw(server, "talentkg.ttl", **{"Accept-Encoding": "identity"}).raw_bytes
+    for wanted in ("items=0-5", "bytes=0-0,5-9", "bytes=5-2", "bytes=abc"):
+        response = _raw(server, "talentkg.ttl", Range=wanted, **{"Accept-Encoding": "identity"})
+        assert response.status_code == 200 and response.raw_bytes == whole, wanted
+        assert response.headers["Accept-Ranges"] == "bytes"
+
+
 def test_the_gzip_form_is_made_once_and_ranges_apply_to_it(server):
     plain = _raw(server, "talentkg.trig", **{"Accept-Encoding": "identity"}).raw_bytes
     gz = _raw(server, "talentkg.trig", **{"Accept-Encoding": "gzip"})

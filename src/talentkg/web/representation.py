@@ -10,6 +10,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 from flask import Response, request
+from werkzeug.http import parse_range_header
 
 from talentkg.errors import NotAcceptable
 from talentkg.namespaces import PREFIXES
@@ -85,7 +86,9 @@ def rdf_response(body: bytes, media: MediaType, etag: str, vary: str = "Accept")
 def finish(response: Response, etag: str, vary: str, *, ranges_of: int | None = None) -> Response:
     """Validators and caching headers shared by every page: revalidate with the data version.
 
-    ``ranges_of``: the full length of a body that may be sent in byte ranges (RFC 9110, 14).
+    ``ranges_of``: the full length of a body that may be sent in one byte range (RFC 9110, 14). A
+    ``Range`` of another unit, of several ranges or not well formed is ignored (the whole body, 200),
+    as 14.2 asks; werkzeug alone would answer 416 to all three.
     """
     from talentkg.web.state import state
 
@@ -95,5 +98,9 @@ def finish(response: Response, etag: str, vary: str, *, ranges_of: int | None = 
     response.headers["X-Talentkg-Data-Version"] = state().version
     response.last_modified = int(state().store.info.loaded_at)
     if ranges_of is None:
+        return response.make_conditional(request)
+    response.accept_ranges = "bytes"
+    wanted = parse_range_header(request.headers.get("Range"))
+    if wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1:
         return response.make_conditional(request)
     return response.make_conditional(request, accept_ranges=True, complete_length=ranges_of)
