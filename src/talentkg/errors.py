@@ -91,6 +91,13 @@ class EngineCrashed(TalentKGError):
     status = 503
 
 
+class ChartFailed(TalentKGError):
+    """A saved query's chart could not be drawn from its results (the saved query's fault, not the client's)."""
+
+    code = "chart-failed"
+    status = 500
+
+
 class QueryEvaluationError(BadRequest):
     code = "query-evaluation"
 

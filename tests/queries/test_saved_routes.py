@@ -176,6 +176,39 @@ def test_chart_follows_the_parameters(server) -> None:
     assert server.get("queries/fellows-per-year.svg", params={"from": "nope"}).status_code == 400
 
 
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], list(children.get(pid, ()))
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], ()))
+    return found
+
+
+def _maps_vl_convert(pid: int) -> bool:
+    try:
+        return "vl_convert" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc")
+def test_charts_are_drawn_in_a_query_worker_not_in_the_web_worker(server) -> None:
+    """vl-convert holds the GIL for ~130 ms a chart: in the web worker it stalled every request there."""
+    response = server.get("queries/fellows-per-year.png", params={"from": "2013"}, timeout=120)
+    assert response.status_code == 200 and response.content[:4] == b"\x89PNG"
+    web_worker = server.get("healthz").json()["web_worker_pid"]
+    assert not _maps_vl_convert(web_worker)
+    assert any(_maps_vl_convert(pid) for pid in _descendants(web_worker))
+
+
 def test_openapi_document_validates(server) -> None:
     response = server.get("openapi.json")
     assert response.status_code == 200

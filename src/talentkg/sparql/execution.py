@@ -220,17 +220,33 @@ class QueryEngine:
             self.cache.put(key, answer)
         return answer
 
-    def _run(self, job: QueryJob, timeout: float) -> Outcome:
+    def draw_chart(self, spec: dict[str, Any], fmt: str) -> bytes:
+        """SVG or PNG of a Vega-Lite ``spec``, drawn in a query worker under the query time limit."""
+        from talentkg.charts import ChartJob, draw
+        from talentkg.sparql.workers import CHART
+
+        job = ChartJob(json.dumps(spec), fmt)
+        if self.pool is None:
+            body, error = draw(job)
+            outcome = Outcome(body=body, error="ChartFailed" if error else None, message=error or "")
+        else:
+            outcome = self._run(job, self.config.query_timeout, CHART, "drawing the chart")
+        if outcome.error:
+            raise _error(outcome)
+        return outcome.body
+
+    def _run(self, job: Any, timeout: float, kind: str = "query", what: str = "the query") -> Outcome:
         if self.pool is None:
             return evaluate(self.store.ox, job)
         from talentkg.sparql.workers import NoWorkerAvailable, TooManyWaiting, WorkerCrashed, WorkerTimeout
 
         try:
-            return self.pool.run(job, timeout)
+            return self.pool.run(job, timeout, kind)
         except WorkerTimeout:
+            advice = ("add a LIMIT, narrow the patterns, or download the data and run it locally" if kind == "query"
+                      else "the results it draws are still served as JSON, CSV, TSV and XML")
             raise errors.QueryTimeout(
-                f"the query ran longer than this endpoint's time limit of {timeout:g} s and was stopped; "
-                "add a LIMIT, narrow the patterns, or download the data and run it locally") from None
+                f"{what} ran longer than this endpoint's time limit of {timeout:g} s and was stopped; {advice}") from None
         except TooManyWaiting:
             raise errors.EngineBusy(
                 f"every query engine is busy and {self.pool.max_waiting} queries are already waiting for one; "
@@ -240,8 +256,8 @@ class QueryEngine:
                 f"every query engine stayed busy for {timeout:g} s; try again shortly") from None
         except WorkerCrashed:
             raise errors.EngineCrashed(
-                "the query engine process stopped while evaluating this query; it has been replaced "
-                "and the server is still running") from None
+                f"the query engine process stopped while {'evaluating this query' if kind == 'query' else what}; "
+                "it has been replaced and the server is still running") from None
 
 
 def mentioned_prefixes(text: str) -> tuple[tuple[str, str], ...]:

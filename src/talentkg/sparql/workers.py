@@ -10,6 +10,8 @@ shared copy-on-write by every worker it forks.
 A job and its answer travel as one length-prefixed pickle of a named tuple over a socket pair: the
 round trip is paid by every uncached query (measured at 1M, one lookup: 105 µs with
 multiprocessing's Connection and pickled dataclasses, 55 µs this way, in a loop in one process).
+A job is a query (:class:`QueryJob`) or a chart to draw (:class:`talentkg.charts.ChartJob`), sent
+with its kind; the answer is always an :class:`Outcome`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import pyoxigraph as ox
 from talentkg.sparql.evaluation import Outcome, QueryJob, evaluate
 
 log = logging.getLogger("talentkg.workers")
+
+QUERY, CHART = "query", "chart"  # the kinds of job a worker answers
 
 
 @dataclass
@@ -87,9 +91,13 @@ def _worker_loop(conn: socket.socket, store: ox.Store, relay_factory: Callable[[
     relay = None
     while True:
         try:
-            job = QueryJob(*receive_message(conn))
+            kind, fields = receive_message(conn)
         except (EOFError, OSError):
             os._exit(0)
+        if kind == CHART:
+            _answer(conn, _draw(fields))
+            continue
+        job = QueryJob(*fields)
         text = None
         if job.services:
             from talentkg.sparql.guard import analyse, rewrite_services
@@ -101,10 +109,24 @@ def _worker_loop(conn: socket.socket, store: ox.Store, relay_factory: Callable[[
         outcome = evaluate(store, job, text=text)
         if relay is not None and job.services:
             outcome = outcome._replace(trace=tuple(relay.trace))
-        try:
-            send_message(conn, tuple(outcome))
-        except OSError:
-            os._exit(0)
+        _answer(conn, outcome)
+
+
+def _answer(conn: socket.socket, outcome: Outcome) -> None:
+    try:
+        send_message(conn, tuple(outcome))
+    except OSError:
+        os._exit(0)
+
+
+def _draw(fields: tuple) -> Outcome:
+    from talentkg.charts import ChartJob, draw
+
+    job = ChartJob(*fields)
+    body, error = draw(job)
+    if error is not None:
+        return Outcome(error="ChartFailed", message=error)
+    return Outcome(body=body, media=job.fmt)
 
 
 def _zygote_loop(sock: socket.socket, store: ox.Store, relay_factory: Callable[[], Any]) -> None:
@@ -226,7 +248,8 @@ class WorkerPool:
         except (OSError, RuntimeError):
             log.exception("could not start a replacement query worker")
 
-    def run(self, job: QueryJob, timeout: float) -> Outcome:
+    def run(self, job: QueryJob | tuple, timeout: float, kind: str = QUERY) -> Outcome:
+        """``job`` answered by a worker within ``timeout`` seconds (``kind``: QUERY or CHART)."""
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get_nowait()
@@ -234,7 +257,7 @@ class WorkerPool:
             worker = self._wait_for_worker(timeout)
         try:
             worker.conn.settimeout(max(0.001, deadline - time.monotonic()))
-            send_message(worker.conn, tuple(job))
+            send_message(worker.conn, (kind, tuple(job)))
             outcome = Outcome(*receive_message(worker.conn, deadline))
         except TimeoutError:
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
