@@ -1,6 +1,6 @@
 """Build, from one generated root, the store each server of the benchmark reads, timing every load.
 
-- ``cache/validated-VERSION.fN.nq``: talentkg's cache of validated data for ROOT, written by the **bench
+- ``cache/validated-VERSION.nq``: talentkg's cache of validated data for ROOT, written by the **bench
   loader**: the small reference files go through the project's parser and derivation, the synthetic
   files (written by the generator already in derived form) are taken as they are, without pySHACL
   (which needs hours and tens of GB at 1M triples). With it in ``TALENTKG_CACHE_DIR``, the real

@@ -129,7 +129,7 @@ def discover(config: Config, *, include_shapes: bool = True) -> list[SourceFile]
 
 
 #: Modules whose code shapes the loaded data: a change to any of them is a new data version.
-PIPELINE_MODULES = ("loading.py", "derivation.py", "validation.py", "source_text.py", "pipeline.py")
+PIPELINE_MODULES = ("loading.py", "derivation.py", "validation.py", "source_text.py", "pipeline.py", "blank_nodes.py")
 
 
 def version_of(files: Iterable[SourceFile]) -> str:

@@ -35,13 +35,13 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-# the cache's name says how its quads were written: 2 is with labelled blank nodes (talentkg.blank_nodes)
-CACHE_FORMAT = 2
-
-
 def validated_path(version: str) -> Path:
-    """Where the validated quads of data ``version`` are kept between starts."""
-    return cache_dir() / f"validated-{version}.f{CACHE_FORMAT}.nq"
+    """Where the validated quads of data ``version`` are kept between starts.
+
+    The version digests the code that writes them too (``loading.PIPELINE_MODULES``), so a change to
+    how quads or blank node labels are written never reuses an old file.
+    """
+    return cache_dir() / f"validated-{version}.nq"
 
 
 @dataclass
